@@ -1,0 +1,11 @@
+// Version of rawgan and of the libraries it was built with.
+#pragma once
+
+#include <string>
+
+namespace rawgan {
+
+/// "rawgan 0.1.0 (LibTorch 1.13.1, CPU)" and the like, for --version and reports.
+std::string version_string();
+
+}  // namespace rawgan

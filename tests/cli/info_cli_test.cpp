@@ -1,0 +1,72 @@
+// rawgan info and the exit codes, run as a user would run them.
+#include <gtest/gtest.h>
+
+#include "rawgan/audio/audio.h"
+#include "support/test_support.h"
+
+namespace rawgan {
+namespace {
+
+using test::run_cli;
+
+TEST(Cli, VersionAndHelpExitZero) {
+  auto version = run_cli({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("rawgan 0."), std::string::npos) << version.out;
+  auto help = run_cli({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("info"), std::string::npos);
+}
+
+TEST(Cli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(run_cli({}).exit_code, 2);
+  EXPECT_EQ(run_cli({"no-such-command"}).exit_code, 2);
+  EXPECT_EQ(run_cli({"info"}).exit_code, 2);
+  EXPECT_EQ(run_cli({"info", "--no-such-option", "x.wav"}).exit_code, 2);
+}
+
+TEST(Cli, InfoDescribesAFileOnStdout) {
+  test::TempDir dir;
+  audio::write(dir / "tone.wav", test::sine(440, 16000, 8000, 0.5f));
+  auto result = run_cli({"info", (dir / "tone.wav").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("tone.wav: WAV"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("16000 Hz, 1 ch, 8000 frames, 0.500 s"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("peak -6.0 dBFS"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("0 clipped"), std::string::npos) << result.out;
+  EXPECT_TRUE(result.err.empty()) << result.err;
+}
+
+TEST(Cli, InfoTriesEveryFileAndFailsAfterwards) {
+  test::TempDir dir;
+  audio::write(dir / "good.wav", test::sine(440, 8000, 800));
+  auto result =
+      run_cli({"info", (dir / "missing.wav").string(), (dir / "good.wav").string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.out.find("good.wav: WAV"), std::string::npos) << result.out;
+  EXPECT_NE(result.err.find("missing.wav: no such file"), std::string::npos) << result.err;
+}
+
+TEST(Cli, InfoHandlesEverySharedFile) {
+  RAWGAN_REQUIRE_SHARED_DATA(data);
+  std::vector<std::string> args = {"info"};
+  int n_files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data)) {
+    std::string ext = entry.path().extension().string();
+    if (ext != ".wav" && ext != ".flac") continue;
+    args.push_back(entry.path().string());
+    ++n_files;
+  }
+  auto result = run_cli(args);
+  // Only the header-only file fails; every other file gets its line.
+  EXPECT_EQ(result.exit_code, 3);
+  int n_lines = 0;
+  for (char c : result.out)
+    n_lines += c == '\n';
+  EXPECT_EQ(n_lines, n_files - 1) << result.out;
+  EXPECT_NE(result.err.find("empty-header-only.wav: has no samples"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rawgan

@@ -1,0 +1,108 @@
+#include "support/test_support.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace rawgan::test {
+
+std::optional<std::filesystem::path> shared_data_dir() {
+  if (const char* env = std::getenv("RAWGAN_SHARED_DATA")) return std::filesystem::path(env);
+  std::filesystem::path dir = RAWGAN_SHARED_DATA_DIR;
+  if (std::filesystem::exists(dir / "MANIFEST.md")) return std::filesystem::canonical(dir);
+  return std::nullopt;
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "rawgan-test-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+audio::Audio sine(double frequency_hz, int sample_rate_hz, int64_t n_samples, float amplitude) {
+  audio::Audio audio;
+  audio.sample_rate_hz = sample_rate_hz;
+  audio.n_channels = 1;
+  audio.samples.resize(n_samples);
+  for (int64_t i = 0; i < n_samples; ++i) {
+    audio.samples[i] = amplitude * std::sin(2.0 * M_PI * frequency_hz * i / sample_rate_hz);
+  }
+  return audio;
+}
+
+audio::Audio white_noise(int sample_rate_hz, int64_t n_samples, float stddev, uint32_t seed) {
+  audio::Audio audio;
+  audio.sample_rate_hz = sample_rate_hz;
+  audio.n_channels = 1;
+  audio.samples.resize(n_samples);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, stddev);
+  for (float& x : audio.samples)
+    x = normal(rng);
+  return audio;
+}
+
+double dominant_frequency_hz(const audio::Audio& audio, double max_hz, double step_hz) {
+  double best_hz = 0.0;
+  double best_power = -1.0;
+  for (double f = step_hz; f <= max_hz; f += step_hz) {
+    double re = 0.0;
+    double im = 0.0;
+    const double w = 2.0 * M_PI * f / audio.sample_rate_hz;
+    for (size_t i = 0; i < audio.samples.size(); ++i) {
+      re += audio.samples[i] * std::cos(w * i);
+      im -= audio.samples[i] * std::sin(w * i);
+    }
+    double power = re * re + im * im;
+    if (power > best_power) {
+      best_power = power;
+      best_hz = f;
+    }
+  }
+  return best_hz;
+}
+
+namespace {
+
+std::string shell_quote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+CliResult run_cli(const std::vector<std::string>& args) {
+  TempDir dir;
+  std::string command = shell_quote(RAWGAN_CLI_PATH);
+  for (const auto& arg : args)
+    command += " " + shell_quote(arg);
+  command += " </dev/null >" + shell_quote((dir / "out").string()) + " 2>" +
+             shell_quote((dir / "err").string());
+  int status = std::system(command.c_str());
+  CliResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = slurp(dir / "out");
+  result.err = slurp(dir / "err");
+  return result;
+}
+
+}  // namespace rawgan::test

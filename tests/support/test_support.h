@@ -1,0 +1,56 @@
+// Shared helpers for rawgan's tests: test signals, the real-audio folder, and running the CLI.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rawgan/audio/audio.h"
+
+namespace rawgan::test {
+
+/// ../shared/data beside the checkout, or nullopt when it is absent.
+std::optional<std::filesystem::path> shared_data_dir();
+
+/// Skips the current test with a message when ../shared/data is absent; else yields the path.
+#define RAWGAN_REQUIRE_SHARED_DATA(var)                                                \
+  auto var##_opt = ::rawgan::test::shared_data_dir();                                  \
+  if (!var##_opt) GTEST_SKIP() << "../shared/data is absent; real-audio test skipped"; \
+  const std::filesystem::path var = *var##_opt
+
+/// A fresh empty folder under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Mono sine of `n_samples` at `frequency_hz`.
+audio::Audio sine(double frequency_hz, int sample_rate_hz, int64_t n_samples,
+                  float amplitude = 0.5f);
+/// Mono Gaussian white noise with a fixed seed.
+audio::Audio white_noise(int sample_rate_hz, int64_t n_samples, float stddev, uint32_t seed);
+
+/// Frequency (Hz) of the strongest bin of a mono signal's DFT, by direct evaluation on a grid
+/// of `step_hz` (slow but independent of the code under test).
+double dominant_frequency_hz(const audio::Audio& audio, double max_hz, double step_hz = 1.0);
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
+};
+
+/// Runs the built rawgan executable with `args` (shell-quoted here) and captures its output.
+CliResult run_cli(const std::vector<std::string>& args);
+
+}  // namespace rawgan::test

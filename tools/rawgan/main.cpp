@@ -1,0 +1,55 @@
+// rawgan: command-line entry point. Parses, dispatches to one subcommand, maps errors to codes.
+#include <exception>
+#include <iostream>
+
+#include "command.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
+#include "rawgan/util/log.h"
+#include "rawgan/version.h"
+
+namespace {
+
+int run(int argc, char** argv) {
+  using rawgan::ExitCode;
+  CLI::App app{"rawgan: generative adversarial networks on raw audio waveforms", "rawgan"};
+  app.set_version_flag("--version", rawgan::version_string());
+  app.require_subcommand(1);
+  app.fallthrough();  // lets --quiet and --verbose follow the subcommand's name
+  bool quiet = false;
+  bool verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Print only warnings and errors");
+  app.add_flag("-v,--verbose", verbose, "Print debugging details");
+
+  rawgan::cli::Action action;
+  rawgan::cli::add_info_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+  if (quiet && verbose) {
+    rawgan::log::error("--quiet and --verbose exclude each other");
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  if (quiet) rawgan::log::set_level(rawgan::log::Level::kWarn);
+  if (verbose) rawgan::log::set_level(rawgan::log::Level::kDebug);
+  rawgan::install_interrupt_handler();
+  return action();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const rawgan::Error& e) {
+    rawgan::log::error(e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    rawgan::log::error(e.what());
+    return static_cast<int>(rawgan::ExitCode::kRuntime);
+  }
+}
