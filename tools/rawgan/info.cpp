@@ -48,8 +48,6 @@ int run_info(const InfoOptions& options) {
   return 0;
 }
 
-}  // namespace
-
 void add_info_command(CLI::App& root, Action& action) {
   auto options = std::make_shared<InfoOptions>();
   CLI::App* sub = root.add_subcommand("info", "Describe audio files: format, rate, length, levels");
@@ -57,4 +55,7 @@ void add_info_command(CLI::App& root, Action& action) {
   sub->callback([options, &action] { action = [options] { return run_info(*options); }; });
 }
 
+const CommandRegistration kRegistration{10, add_info_command};
+
+}  // namespace
 }  // namespace rawgan::cli

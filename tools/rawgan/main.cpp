@@ -1,4 +1,5 @@
 // rawgan: command-line entry point. Parses, dispatches to one subcommand, maps errors to codes.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 
@@ -7,6 +8,15 @@
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
 #include "rawgan/version.h"
+
+namespace rawgan::cli {
+
+std::vector<CommandEntry>& command_registry() {
+  static std::vector<CommandEntry> registry;
+  return registry;
+}
+
+}  // namespace rawgan::cli
 
 namespace {
 
@@ -22,7 +32,11 @@ int run(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Print debugging details");
 
   rawgan::cli::Action action;
-  rawgan::cli::add_info_command(app, action);
+  auto commands = rawgan::cli::command_registry();
+  std::stable_sort(commands.begin(), commands.end(),
+                   [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (const auto& command : commands)
+    command.add(app, action);
 
   try {
     app.parse(argc, argv);
