@@ -1,0 +1,276 @@
+// rawgan eval --clean DIR --system NAME=DIR [...] [--json FILE]: objective metrics of one or
+// more systems against clean references, paired by relative path (extension ignored, so that
+// FLAC references pair with WAV outputs).
+//
+// stdout: one row per system with the mean and standard deviation of every metric and the
+// number of files. --json: the same summary plus every per-file value (+inf written as null).
+// Missing or unmatched files are listed on stderr and make the exit code 3, after the table.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "rawgan/audio/audio.h"
+#include "rawgan/metrics/metrics.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
+#include "rawgan/util/log.h"
+#include "rawgan/util/progress.h"
+
+namespace rawgan::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Outputs that differ from their reference by at most this many samples (after resampling) are
+// trimmed to the shorter with a warning; resampling rounds lengths by a sample or two.
+constexpr int64_t kMaxTrimSamples = 64;
+
+struct EvalOptions {
+  std::string clean;
+  std::vector<std::string> systems;  // NAME=DIR
+  std::string json;
+};
+
+struct System {
+  std::string name;
+  fs::path dir;
+  std::map<std::string, fs::path> files;  // key: relative path without extension
+  std::map<std::string, metrics::MetricValues> values;
+  int n_failed = 0;
+};
+
+bool is_audio_file(const fs::path& path) {
+  static const std::vector<std::string> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
+                                                       ".aiff", ".au",   ".w64", ".caf"};
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+}
+
+std::map<std::string, fs::path> list_audio(const fs::path& dir, const std::string& option) {
+  if (!fs::is_directory(dir)) throw InputError(option + " " + dir.string() + ": not a folder");
+  std::map<std::string, fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file() || !is_audio_file(entry.path())) continue;
+    const std::string key = fs::relative(entry.path(), dir).replace_extension().generic_string();
+    if (!files.emplace(key, entry.path()).second)
+      throw InputError(option + " " + dir.string() + ": two files share the name " + key +
+                       " (differing only in extension)");
+  }
+  return files;
+}
+
+System parse_system(const std::string& spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    throw UsageError("--system expects NAME=DIR, got '" + spec + "'");
+  System system;
+  system.name = spec.substr(0, eq);
+  system.dir = spec.substr(eq + 1);
+  system.files = list_audio(system.dir, "--system " + system.name);
+  return system;
+}
+
+// Reads the processed file as mono at the reference's rate and matches its length.
+std::vector<float> load_processed(const fs::path& path, const fs::path& clean_path,
+                                  int sample_rate_hz, size_t clean_length) {
+  audio::Audio processed = audio::to_mono(audio::read(path));
+  if (processed.sample_rate_hz != sample_rate_hz) {
+    log::debug(path.string(), ": resampling ", processed.sample_rate_hz, " -> ", sample_rate_hz,
+               " Hz");
+    processed = audio::resample(processed, sample_rate_hz);
+  }
+  const int64_t diff = int64_t(processed.samples.size()) - int64_t(clean_length);
+  if (std::abs(diff) > kMaxTrimSamples)
+    throw InputError(path.string() + " has " + std::to_string(processed.samples.size()) +
+                     " samples at " + std::to_string(sample_rate_hz) + " Hz but its reference " +
+                     clean_path.string() + " has " + std::to_string(clean_length));
+  if (diff != 0)
+    log::warn(path.string(), ": length differs from ", clean_path.string(), " by ", diff,
+              " samples; comparing the common part");
+  processed.samples.resize(clean_length, 0.0f);
+  return processed.samples;
+}
+
+struct Stats {
+  double mean = 0;
+  double std = 0;
+};
+
+// Mean and population standard deviation; any infinite value makes the mean infinite and the
+// deviation undefined (NaN).
+Stats stats(const std::vector<double>& values) {
+  Stats s;
+  if (values.empty()) return {NAN, NAN};
+  for (double v : values)
+    s.mean += v;
+  s.mean /= double(values.size());
+  if (!std::isfinite(s.mean)) return {s.mean, NAN};
+  for (double v : values)
+    s.std += (v - s.mean) * (v - s.mean);
+  s.std = std::sqrt(s.std / double(values.size()));
+  return s;
+}
+
+std::vector<Stats> system_stats(const System& system) {
+  std::vector<Stats> result;
+  for (size_t m = 0; m < metrics::metric_names().size(); ++m) {
+    std::vector<double> values;
+    for (const auto& [key, v] : system.values)
+      values.push_back(v.as_vector()[m]);
+    result.push_back(stats(values));
+  }
+  return result;
+}
+
+std::string format_cell(const Stats& s) {
+  char cell[64];
+  if (std::isnan(s.mean)) return "-";
+  if (std::isnan(s.std))
+    std::snprintf(cell, sizeof cell, "%.3f", s.mean);
+  else
+    std::snprintf(cell, sizeof cell, "%.3f +- %.3f", s.mean, s.std);
+  return cell;
+}
+
+void print_table(const std::vector<System>& systems) {
+  std::vector<std::string> header = {"system", "files"};
+  for (const std::string& name : metrics::metric_names())
+    header.push_back(name);
+  std::vector<std::vector<std::string>> rows = {header};
+  for (const System& system : systems) {
+    std::vector<std::string> row = {system.name, std::to_string(system.values.size())};
+    for (const Stats& s : system_stats(system))
+      row.push_back(format_cell(s));
+    rows.push_back(row);
+  }
+  std::vector<size_t> widths(header.size(), 0);
+  for (const auto& row : rows)
+    for (size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], row[c].size());
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      std::string cell = row[c];
+      cell.insert(c == 0 ? cell.size() : 0, widths[c] - cell.size(), ' ');
+      line += (c == 0 ? "" : "  ") + cell;
+    }
+    std::cout << line << '\n';
+  }
+  std::cout << std::flush;
+}
+
+nlohmann::json number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nullptr;
+}
+
+void write_json(const fs::path& path, const EvalOptions& options,
+                const std::vector<System>& systems, const std::vector<std::string>& problems) {
+  nlohmann::json json;
+  json["clean"] = options.clean;
+  json["metrics"] = metrics::metric_names();
+  json["problems"] = problems;
+  for (const System& system : systems) {
+    nlohmann::json entry;
+    entry["dir"] = system.dir.string();
+    entry["n_files"] = system.values.size();
+    const std::vector<Stats> all = system_stats(system);
+    for (size_t m = 0; m < all.size(); ++m) {
+      entry["mean"][metrics::metric_names()[m]] = number(all[m].mean);
+      entry["std"][metrics::metric_names()[m]] = number(all[m].std);
+    }
+    entry["files"] = nlohmann::json::object();
+    for (const auto& [key, v] : system.values)
+      for (size_t m = 0; m < all.size(); ++m)
+        entry["files"][key][metrics::metric_names()[m]] = number(v.as_vector()[m]);
+    json["systems"][system.name] = entry;
+  }
+  if (path.has_parent_path()) fs::create_directories(path.parent_path());
+  std::ofstream out(path);
+  out << json.dump(2) << '\n';
+  if (!out) throw RuntimeError(path.string() + ": cannot write the JSON report");
+}
+
+int run_eval(const EvalOptions& options) {
+  const auto clean_files = list_audio(options.clean, "--clean");
+  if (clean_files.empty()) throw InputError("--clean " + options.clean + ": no audio files");
+  std::vector<System> systems;
+  for (const std::string& spec : options.systems) {
+    systems.push_back(parse_system(spec));
+    for (size_t i = 0; i + 1 < systems.size(); ++i)
+      if (systems[i].name == systems.back().name)
+        throw UsageError("--system name '" + systems.back().name + "' is given twice");
+  }
+
+  // List what cannot be paired.
+  std::vector<std::string> problems;
+  size_t n_pairs = 0;
+  for (const System& system : systems) {
+    for (const auto& [key, path] : clean_files)
+      if (system.files.count(key)) {
+        ++n_pairs;
+      } else {
+        problems.push_back(system.name + ": missing " + key + " (reference " + path.string() + ")");
+      }
+    for (const auto& [key, path] : system.files)
+      if (!clean_files.count(key))
+        problems.push_back(system.name + ": " + path.string() + " has no clean reference");
+  }
+  for (const std::string& problem : problems)
+    log::error(problem);
+
+  Progress progress("eval", static_cast<int64_t>(n_pairs), "pairs");
+  int64_t done = 0;
+  for (const auto& [key, clean_path] : clean_files) {
+    const audio::Audio clean = audio::to_mono(audio::read(clean_path));
+    for (System& system : systems) {
+      auto found = system.files.find(key);
+      if (found == system.files.end()) continue;
+      if (interrupt_requested()) throw Interrupted("eval stopped before finishing");
+      try {
+        const std::vector<float> processed =
+            load_processed(found->second, clean_path, clean.sample_rate_hz, clean.samples.size());
+        system.values[key] = metrics::compute_all(clean.samples, processed, clean.sample_rate_hz);
+      } catch (const InputError& e) {
+        problems.push_back(system.name + ": " + e.what());
+        log::error(e.what());
+      }
+      progress.update(++done, key);
+    }
+  }
+  progress.finish();
+
+  print_table(systems);
+  if (!options.json.empty()) write_json(options.json, options, systems, problems);
+  if (!problems.empty()) {
+    log::error(problems.size(), " file(s) missing, unmatched or unreadable; see above");
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+  return 0;
+}
+
+void add_eval_command(CLI::App& root, Action& action) {
+  auto options = std::make_shared<EvalOptions>();
+  CLI::App* sub = root.add_subcommand(
+      "eval", "Objective metrics (SNR, segSNR, SI-SDR, LSD, STOI, ESTOI) of systems vs clean");
+  sub->add_option("--clean", options->clean, "Folder of clean references")->required();
+  sub->add_option("--system", options->systems,
+                  "NAME=DIR: a system's outputs, paired with --clean by relative path")
+      ->required();
+  sub->add_option("--json", options->json, "Write per-file values and summaries to this file");
+  sub->callback([options, &action] { action = [options] { return run_eval(*options); }; });
+}
+
+const CommandRegistration kRegistration{60, add_eval_command};
+
+}  // namespace
+}  // namespace rawgan::cli

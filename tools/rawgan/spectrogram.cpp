@@ -1,0 +1,272 @@
+// rawgan spectrogram IN... -o OUT.png: log-magnitude spectrograms of several files stacked
+// top to bottom (e.g. noisy / enhanced / clean) on one time axis, written with libpng.
+//
+// Layout, in pixels: a left margin of kLeft for frequency labels, then `--width` columns of
+// plot and kRight on the right; from the top kTop, then per input a panel of `--height` rows
+// followed by kGap, and finally kBottom rows for the time axis. So the image is
+// (width + kLeft + kRight) x (n_inputs * (height + kGap) + kTop + kBottom).
+// Frequency runs linearly from 0 (bottom of each panel) to the highest Nyquist of the inputs,
+// time from 0 to the longest duration; levels are dB below the loudest bin of all inputs.
+#include <png.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command.h"
+#include "rawgan/audio/audio.h"
+#include "rawgan/dsp/stft.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
+
+namespace rawgan::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kLeft = 40;
+constexpr int kRight = 8;
+constexpr int kTop = 8;
+constexpr int kGap = 8;
+constexpr int kBottom = 24;
+
+struct SpectrogramOptions {
+  std::vector<std::string> inputs;
+  std::string output;
+  int width = 800;
+  int height = 200;
+  double range_db = 80;
+  double frame_ms = 32;
+};
+
+using Rgb = std::array<uint8_t, 3>;
+
+// An image of RGB pixels, row-major.
+struct Image {
+  int width;
+  int height;
+  std::vector<uint8_t> rgb;
+  Image(int w, int h) : width(w), height(h), rgb(size_t(w) * h * 3, 255) {}
+  void set(int x, int y, Rgb c) {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    std::copy(c.begin(), c.end(), rgb.begin() + (size_t(y) * width + x) * 3);
+  }
+};
+
+// 3x5 glyphs for axis labels: digits, '.', and the unit letters k, H, z, s. Each row is three
+// bits, most significant on the left.
+const std::string kGlyphChars = "0123456789.kHzs";
+const std::array<std::array<uint8_t, 5>, 15> kGlyphs = {{
+    {7, 5, 5, 5, 7},
+    {2, 6, 2, 2, 7},
+    {7, 1, 7, 4, 7},
+    {7, 1, 7, 1, 7},
+    {5, 5, 7, 1, 1},
+    {7, 4, 7, 1, 7},
+    {7, 4, 7, 5, 7},
+    {7, 1, 1, 1, 1},
+    {7, 5, 7, 5, 7},
+    {7, 5, 7, 1, 7},
+    {0, 0, 0, 0, 2},
+    {4, 5, 6, 5, 5},
+    {5, 5, 7, 5, 5},
+    {0, 7, 1, 2, 7},
+    {0, 3, 6, 1, 6},
+}};
+
+// Draws `text` with its top-left corner at (x, y), one pixel per glyph bit; unknown characters
+// leave a blank. Returns the width drawn.
+int draw_text(Image& image, int x, int y, const std::string& text, Rgb colour) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const size_t g = kGlyphChars.find(text[i]);
+    if (g == std::string::npos) continue;
+    for (int row = 0; row < 5; ++row)
+      for (int col = 0; col < 3; ++col)
+        if (kGlyphs[g][row] & (4 >> col)) image.set(x + int(i) * 4 + col, y + row, colour);
+  }
+  return int(text.size()) * 4;
+}
+
+// Black -> purple -> orange -> pale yellow, a perceptually ordered ramp like "magma".
+Rgb colour_map(double t) {
+  static const std::array<std::array<double, 3>, 5> kStops = {
+      {{0, 0, 4}, {80, 18, 123}, {182, 54, 121}, {251, 136, 97}, {252, 253, 191}}};
+  t = std::clamp(t, 0.0, 1.0) * (kStops.size() - 1);
+  const size_t i = std::min<size_t>(size_t(t), kStops.size() - 2);
+  const double f = t - double(i);
+  Rgb c;
+  for (int k = 0; k < 3; ++k)
+    c[k] = uint8_t(std::lround(kStops[i][k] * (1 - f) + kStops[i + 1][k] * f));
+  return c;
+}
+
+struct Panel {
+  std::vector<float> level_db;  // frame-major [frame][bin]
+  int n_frames;
+  int n_bins;
+  double hop_s;
+  double nyquist_hz;
+};
+
+Panel analyse(const std::string& path, double frame_ms) {
+  const audio::Audio mono = audio::to_mono(audio::read(path));
+  dsp::StftOptions options;
+  options.window_samples = std::max(16, int(std::lround(frame_ms / 1000.0 * mono.sample_rate_hz)));
+  options.hop_samples = std::max(1, options.window_samples / 4);
+  const dsp::Stft stft(options);
+  const dsp::Spectrogram s = stft.forward(mono.samples);
+  Panel panel{std::vector<float>(s.values.size()), s.n_frames, s.n_bins,
+              double(options.hop_samples) / mono.sample_rate_hz, mono.sample_rate_hz / 2.0};
+  for (size_t i = 0; i < s.values.size(); ++i)
+    panel.level_db[i] = 10.0f * std::log10(std::norm(s.values[i]) + 1e-12f);
+  return panel;
+}
+
+// Tick spacing of 1, 2 or 5 times a power of ten giving about `target` ticks over `span`.
+double tick_step(double span, int target) {
+  const double raw = span / target;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0})
+    if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+std::string format_tick(double value, double step) {
+  char text[32];
+  std::snprintf(text, sizeof text, step < 1 ? "%.1f" : "%.0f", value);
+  return text;
+}
+
+void write_png(const fs::path& path, const Image& image) {
+  const fs::path temp = path.string() + ".part";
+  FILE* file = std::fopen(temp.c_str(), "wb");
+  if (!file) throw RuntimeError(path.string() + ": cannot create the image file");
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  if (!png || !info || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    std::fclose(file);
+    fs::remove(temp);
+    throw RuntimeError(path.string() + ": libpng failed to write the image");
+  }
+  png_init_io(png, file);
+  png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (int y = 0; y < image.height; ++y)
+    png_write_row(png, image.rgb.data() + size_t(y) * image.width * 3);
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  if (std::fclose(file) != 0) throw RuntimeError(path.string() + ": cannot finish the image");
+  fs::rename(temp, path);
+}
+
+void draw_panel(Image& image, const Panel& panel, int top, const SpectrogramOptions& options,
+                double max_db, double duration_s, double max_hz) {
+  for (int x = 0; x < options.width; ++x) {
+    const double time_s = (x + 0.5) / options.width * duration_s;
+    const int frame = int(std::lround(time_s / panel.hop_s));
+    for (int y = 0; y < options.height; ++y) {
+      const double hz = (options.height - y - 0.5) / options.height * max_hz;
+      const int bin = int(std::lround(hz / panel.nyquist_hz * (panel.n_bins - 1)));
+      Rgb colour = {255, 255, 255};  // beyond this file's length or Nyquist
+      if (frame < panel.n_frames && bin < panel.n_bins) {
+        const double db = panel.level_db[size_t(frame) * panel.n_bins + bin];
+        colour = colour_map(1.0 + (db - max_db) / options.range_db);
+      }
+      image.set(kLeft + x, top + y, colour);
+    }
+  }
+  // Frequency ticks (kHz) on the left edge.
+  const Rgb kInk = {0, 0, 0};
+  const double step_khz = tick_step(max_hz / 1000.0, 4);
+  for (double khz = 0; khz <= max_hz / 1000.0 + 1e-9; khz += step_khz) {
+    const int y =
+        top + options.height - 1 - int(std::lround(khz * 1000 / max_hz * (options.height - 1)));
+    for (int dx = 1; dx <= 3; ++dx)
+      image.set(kLeft - dx, y, kInk);
+    const std::string label = format_tick(khz, step_khz);
+    draw_text(image, kLeft - 5 - int(label.size()) * 4,
+              std::clamp(y - 2, top, top + options.height - 5), label, kInk);
+  }
+  draw_text(image, 2, top, "kHz", kInk);
+}
+
+int run_spectrogram(const SpectrogramOptions& options) {
+  if (options.width < 16 || options.height < 16)
+    throw UsageError("--width and --height must be at least 16 pixels, got " +
+                     std::to_string(options.width) + " x " + std::to_string(options.height));
+  if (!(options.range_db > 0)) throw UsageError("--range-db must be positive");
+  std::vector<fs::path> inputs(options.inputs.begin(), options.inputs.end());
+  audio::ensure_not_an_input(options.output, inputs);
+
+  std::vector<Panel> panels;
+  double max_db = -INFINITY;
+  double duration_s = 0;
+  double max_hz = 0;
+  for (const std::string& input : options.inputs) {
+    panels.push_back(analyse(input, options.frame_ms));
+    const Panel& p = panels.back();
+    max_db = std::max(max_db, double(*std::max_element(p.level_db.begin(), p.level_db.end())));
+    duration_s = std::max(duration_s, (p.n_frames - 1) * p.hop_s);
+    max_hz = std::max(max_hz, p.nyquist_hz);
+  }
+  duration_s = std::max(duration_s, 1e-3);
+
+  const int n = int(panels.size());
+  Image image(options.width + kLeft + kRight, n * (options.height + kGap) + kTop + kBottom);
+  for (int i = 0; i < n; ++i) {
+    draw_panel(image, panels[i], kTop + i * (options.height + kGap), options, max_db, duration_s,
+               max_hz);
+    std::cout << "panel " << i + 1 << " (from the top): " << options.inputs[i] << '\n';
+  }
+
+  // Time axis (seconds) under the last panel.
+  const Rgb kInk = {0, 0, 0};
+  const int axis_y = kTop + n * (options.height + kGap) - kGap;
+  for (int x = 0; x < options.width; ++x)
+    image.set(kLeft + x, axis_y, kInk);
+  const double step_s = tick_step(duration_s, 8);
+  for (double t = 0; t <= duration_s + 1e-9; t += step_s) {
+    const int x = kLeft + int(std::lround(t / duration_s * (options.width - 1)));
+    for (int dy = 1; dy <= 3; ++dy)
+      image.set(x, axis_y + dy, kInk);
+    const std::string label = format_tick(t, step_s);
+    draw_text(image, x - int(label.size()) * 2, axis_y + 6, label, kInk);
+  }
+  draw_text(image, kLeft + options.width - 4, axis_y + 14, "s", kInk);
+
+  write_png(options.output, image);
+  log::info("wrote ", options.output, " (", image.width, " x ", image.height, " pixels, ", n,
+            " panel(s), ", options.range_db, " dB range)");
+  return 0;
+}
+
+void add_spectrogram_command(CLI::App& root, Action& action) {
+  auto options = std::make_shared<SpectrogramOptions>();
+  CLI::App* sub = root.add_subcommand(
+      "spectrogram", "Draw log-magnitude spectrograms of files, stacked, into a PNG image");
+  sub->add_option("inputs", options->inputs, "Audio files, drawn top to bottom")->required();
+  sub->add_option("-o,--output", options->output, "PNG file to write")->required();
+  sub->add_option("--width", options->width, "Plot width in pixels (image adds 48)")
+      ->capture_default_str();
+  sub->add_option("--height", options->height,
+                  "Height of each panel in pixels (image adds 8 per panel and 32)")
+      ->capture_default_str();
+  sub->add_option("--range-db", options->range_db, "Levels shown below the loudest bin, in dB")
+      ->capture_default_str();
+  sub->add_option("--frame-ms", options->frame_ms, "STFT frame length in ms (hop: a quarter)")
+      ->capture_default_str();
+  sub->callback([options, &action] { action = [options] { return run_spectrogram(*options); }; });
+}
+
+const CommandRegistration kRegistration{70, add_spectrogram_command};
+
+}  // namespace
+}  // namespace rawgan::cli
