@@ -1,0 +1,103 @@
+// rawgan eval end to end: the table, the JSON, resampled systems and the exit codes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "rawgan/audio/audio.h"
+#include "support/test_support.h"
+
+namespace rawgan {
+namespace {
+
+using test::run_cli;
+
+audio::Audio add(const audio::Audio& a, const audio::Audio& b) {
+  audio::Audio out = a;
+  for (size_t i = 0; i < out.samples.size(); ++i)
+    out.samples[i] += b.samples[i];
+  return out;
+}
+
+// clean/{x,sub/y}.wav, perfect/ (copies) and noisy/ (clean plus noise), all at 16 kHz, 2 s.
+struct Folders {
+  test::TempDir dir;
+  Folders() {
+    for (const std::string name : {"x.wav", "sub/y.wav"}) {
+      const uint32_t seed = name.size();
+      audio::Audio clean = test::sine(300 + 100 * seed, 16000, 32000, 0.3f);
+      audio::write(dir / "clean" / name, clean, audio::SampleFormat::kFloat32);
+      audio::write(dir / "perfect" / name, clean, audio::SampleFormat::kFloat32);
+      audio::write(dir / "noisy" / name, add(clean, test::white_noise(16000, 32000, 0.1f, seed)),
+                   audio::SampleFormat::kFloat32);
+    }
+  }
+  std::string operator()(const std::string& name) const { return (dir / name).string(); }
+};
+
+TEST(EvalCli, TableAndJsonForSeveralSystems) {
+  Folders f;
+  auto result = run_cli({"eval", "--clean", f("clean"), "--system", "perfect=" + f("perfect"),
+                         "--system", "noisy=" + f("noisy"), "--json", f("report.json"), "-q"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // Header plus one row per system, in the order given.
+  EXPECT_NE(result.out.find("system"), std::string::npos) << result.out;
+  for (const std::string metric : {"snr", "ssnr", "si_sdr", "lsd", "stoi", "estoi"})
+    EXPECT_NE(result.out.find(metric), std::string::npos) << metric;
+  const size_t perfect_row = result.out.find("perfect");
+  const size_t noisy_row = result.out.find("noisy");
+  ASSERT_NE(perfect_row, std::string::npos);
+  ASSERT_NE(noisy_row, std::string::npos);
+  EXPECT_LT(perfect_row, noisy_row);
+
+  std::ifstream in(f("report.json"));
+  const nlohmann::json json = nlohmann::json::parse(in);
+  const auto& perfect = json["systems"]["perfect"];
+  const auto& noisy = json["systems"]["noisy"];
+  EXPECT_EQ(perfect["n_files"], 2);
+  EXPECT_EQ(noisy["files"].size(), 2u);
+  ASSERT_TRUE(noisy["files"].contains("sub/y"));
+  // Identical files: infinite SNR (null in JSON), segmental SNR at its 35 dB ceiling, STOI 1.
+  EXPECT_TRUE(perfect["files"]["x"]["snr"].is_null());
+  EXPECT_DOUBLE_EQ(perfect["mean"]["ssnr"].get<double>(), 35.0);
+  EXPECT_NEAR(perfect["mean"]["stoi"].get<double>(), 1.0, 1e-6);
+  // Noise lowers every quality metric and raises the spectral distance.
+  EXPECT_LT(noisy["mean"]["ssnr"].get<double>(), 35.0);
+  EXPECT_LT(noisy["mean"]["stoi"].get<double>(), 1.0);
+  EXPECT_GT(noisy["mean"]["lsd"].get<double>(), 0.0);
+  EXPECT_TRUE(json["problems"].empty());
+}
+
+TEST(EvalCli, ResamplesSystemsAtOtherRates) {
+  Folders f;
+  for (const std::string name : {"x.wav", "sub/y.wav"})
+    audio::write(f.dir / "at8k" / name, audio::resample(audio::read(f("noisy/" + name)), 8000));
+  auto result = run_cli({"eval", "--clean", f("clean"), "--system", "low=" + f("at8k"), "-q"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("low"), std::string::npos) << result.out;
+}
+
+TEST(EvalCli, MissingUnmatchedAndMismatchedFilesExitWithThree) {
+  Folders f;
+  std::filesystem::remove(f.dir / "noisy/x.wav");
+  audio::write(f.dir / "noisy/extra.wav", test::sine(300, 16000, 100));
+  auto result = run_cli({"eval", "--clean", f("clean"), "--system", "noisy=" + f("noisy")});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("missing x"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("extra.wav has no clean reference"), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("noisy"), std::string::npos);  // the table still shows y
+
+  // A length far from the reference's is refused, naming both files.
+  audio::write(f.dir / "short/x.wav", test::sine(300, 16000, 16000));
+  audio::write(f.dir / "short/sub/y.wav", audio::read(f("clean/sub/y.wav")));
+  auto mismatch = run_cli({"eval", "--clean", f("clean"), "--system", "short=" + f("short")});
+  EXPECT_EQ(mismatch.exit_code, 3);
+  EXPECT_NE(mismatch.err.find("short/x.wav has 16000 samples"), std::string::npos) << mismatch.err;
+  EXPECT_NE(mismatch.err.find("clean/x.wav has 32000"), std::string::npos) << mismatch.err;
+
+  EXPECT_EQ(run_cli({"eval", "--clean", f("clean"), "--system", "noname"}).exit_code, 2);
+  EXPECT_EQ(run_cli({"eval", "--clean", f("nothing"), "--system", "a=" + f("clean")}).exit_code, 3);
+}
+
+}  // namespace
+}  // namespace rawgan
