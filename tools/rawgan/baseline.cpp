@@ -5,6 +5,7 @@
 // file (OUT ending in .wav); otherwise OUT is a folder, an input file goes to OUT/<name>.wav
 // and a folder's audio files (recursive) to OUT/<path inside the folder>.wav. Each output has
 // the input's rate, channel count and exact length; each channel is enhanced on its own.
+// Files are streamed block by block, so memory does not grow with their length.
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/stream.h"
 #include "rawgan/dsp/baselines.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
@@ -85,22 +87,57 @@ std::vector<Job> plan_jobs(const BaselineOptions& options) {
   return jobs;
 }
 
-// Enhances each channel separately and re-interleaves; the length is kept exactly.
-audio::Audio enhance(const audio::Audio& in, const BaselineOptions& options) {
-  audio::Audio out = in;
-  const int64_t n_frames = in.n_frames();
-  std::vector<float> channel(n_frames);
-  for (int c = 0; c < in.n_channels; ++c) {
-    for (int64_t i = 0; i < n_frames; ++i)
-      channel[i] = in.samples[i * in.n_channels + c];
-    const std::vector<float> enhanced =
+// Streams one file through one enhancer per channel, block by block, so that memory stays
+// bounded for inputs of any length. The enhancers' latency is compensated: their first
+// latency_samples() outputs are dropped and zeros flush the last ones, so the output has
+// exactly the input's frames. Returns the duration processed in seconds.
+double enhance_file(const Job& job, const BaselineOptions& options, audio::SampleFormat format) {
+  audio::FileReader reader(job.input);
+  const audio::FileInfo& info = reader.info();
+  if (info.n_frames <= 0) throw InputError(job.input.string() + ": has no samples");
+  const int n_channels = info.n_channels;
+  std::vector<dsp::SpectralEnhancer> enhancers;
+  for (int c = 0; c < n_channels; ++c)
+    enhancers.push_back(
         options.method == "wiener"
-            ? dsp::enhance_wiener(channel, in.sample_rate_hz, options.wiener)
-            : dsp::enhance_spectral_subtraction(channel, in.sample_rate_hz, options.specsub);
-    for (int64_t i = 0; i < n_frames; ++i)
-      out.samples[i * in.n_channels + c] = enhanced[i];
+            ? dsp::SpectralEnhancer::wiener(info.sample_rate_hz, options.wiener)
+            : dsp::SpectralEnhancer::spectral_subtraction(info.sample_rate_hz, options.specsub));
+  const int64_t hop = enhancers[0].hop_samples();
+  int64_t n_to_skip = enhancers[0].latency_samples();
+
+  audio::FileWriter writer(job.output, info.sample_rate_hz, n_channels, format);
+  std::vector<float> in_block(hop * n_channels);
+  std::vector<float> out_block(hop * n_channels);
+  std::vector<float> channel_in(hop);
+  std::vector<float> channel_out(hop);
+  int64_t n_read_total = 0;
+  int64_t n_written = 0;
+  while (n_written < info.n_frames) {
+    // Past the end of the file the block is zeros, which flushes the latency.
+    const int64_t n_read = n_read_total < info.n_frames ? reader.read(in_block.data(), hop) : 0;
+    if (n_read == 0 && n_read_total < info.n_frames)
+      throw InputError(job.input.string() + ": truncated: header promises " +
+                       std::to_string(info.n_frames) + " frames, read " +
+                       std::to_string(n_read_total));
+    n_read_total += n_read;
+    std::fill(in_block.begin() + n_read * n_channels, in_block.end(), 0.0f);
+    for (int c = 0; c < n_channels; ++c) {
+      for (int64_t i = 0; i < hop; ++i)
+        channel_in[i] = in_block[i * n_channels + c];
+      enhancers[c].process(channel_in.data(), channel_out.data());
+      for (int64_t i = 0; i < hop; ++i)
+        out_block[i * n_channels + c] = channel_out[i];
+    }
+    const int64_t skip = std::min(n_to_skip, hop);
+    n_to_skip -= skip;
+    const int64_t n_out = std::min(hop - skip, info.n_frames - n_written);
+    writer.write(out_block.data() + skip * n_channels, n_out);
+    n_written += n_out;
   }
-  return out;
+  writer.commit();
+  if (writer.n_clipped() > 0)
+    log::warn(job.output.string(), ": ", writer.n_clipped(), " samples clipped");
+  return double(info.n_frames) / info.sample_rate_hz;
 }
 
 int run_baseline(const BaselineOptions& options) {
@@ -116,11 +153,7 @@ int run_baseline(const BaselineOptions& options) {
       throw Interrupted("baseline stopped after " + std::to_string(i) + " of " +
                         std::to_string(jobs.size()) + " files");
     try {
-      const audio::Audio in = audio::read(jobs[i].input);
-      const audio::WriteReport report = audio::write(jobs[i].output, enhance(in, options), format);
-      if (report.n_clipped > 0)
-        log::warn(jobs[i].output.string(), ": ", report.n_clipped, " samples clipped");
-      audio_s += in.duration_s();
+      audio_s += enhance_file(jobs[i], options, format);
     } catch (const InputError& e) {
       log::error(e.what());
       ++n_failed;

@@ -19,7 +19,7 @@ namespace rawgan::dsp {
 struct WienerOptions {
   float frame_ms = 32;
   float dd_alpha = 0.98f;           ///< decision-directed smoothing (Ephraim & Malah: 0.98)
-  float min_prior_snr_db = -25.0f;  ///< floor of the a priori SNR, limits musical noise
+  float min_prior_snr_db = -15.0f;  ///< floor of the a priori SNR, limits musical noise
   NoiseTrackerOptions noise;
 };
 
