@@ -1,0 +1,23 @@
+// Model presets: JSON files under models/ (e.g. models/segan.json), read by this one loader so
+// that the CLI, trainers and enhancer all see the same settings.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace rawgan {
+
+/// Folders searched for presets, in order: $RAWGAN_MODELS_DIR, the source tree's models/
+/// (compiled in), and ../share/rawgan/models beside the executable.
+std::vector<std::filesystem::path> preset_search_path();
+
+/// Loads a preset by name ("segan-small") or by path to a .json file. Throws UsageError listing
+/// the available names when none matches, InputError when the file is not valid JSON.
+nlohmann::json load_preset(const std::string& name_or_path);
+
+/// Names of the presets found on the search path (file names without .json), sorted.
+std::vector<std::string> list_presets();
+
+}  // namespace rawgan

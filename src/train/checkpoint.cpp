@@ -1,0 +1,190 @@
+#include "rawgan/train/checkpoint.h"
+
+#include <unistd.h>
+
+#include <sstream>
+
+#include "rawgan/util/error.h"
+
+namespace rawgan::train {
+namespace {
+
+const char* const kMagic = "rawgan-checkpoint";
+
+std::string rng_to_string(const std::mt19937_64& rng) {
+  std::ostringstream out;
+  out << rng;
+  return out.str();
+}
+
+}  // namespace
+
+CheckpointWriter::CheckpointWriter(CheckpointHeader header)
+    : header_(std::move(header)), archive_(std::make_unique<torch::serialize::OutputArchive>()) {
+  archive_->write("meta/magic", c10::IValue(std::string(kMagic)));
+  archive_->write("meta/format_version", c10::IValue(kCheckpointFormatVersion));
+  archive_->write("meta/kind", c10::IValue(header_.kind));
+  archive_->write("meta/preset", c10::IValue(header_.preset));
+  archive_->write("meta/config", c10::IValue(header_.config.dump()));
+  archive_->write("meta/step", c10::IValue(header_.step));
+  archive_->write("meta/epoch", c10::IValue(header_.epoch));
+  archive_->write("meta/best_metric", c10::IValue(header_.best_metric));
+}
+
+CheckpointWriter::~CheckpointWriter() = default;
+
+void CheckpointWriter::add_module(const std::string& name, const torch::nn::Module& module) {
+  torch::serialize::OutputArchive sub;
+  module.save(sub);
+  archive_->write("module/" + name, sub);
+}
+
+void CheckpointWriter::add_optimizer(const std::string& name,
+                                     const torch::optim::Optimizer& optimizer) {
+  torch::serialize::OutputArchive sub;
+  optimizer.save(sub);
+  archive_->write("optimizer/" + name, sub);
+}
+
+void CheckpointWriter::add_tensor(const std::string& name, const torch::Tensor& tensor) {
+  archive_->write("tensor/" + name, tensor.detach().cpu());
+}
+
+void CheckpointWriter::add_rng_state(const std::mt19937_64& data_rng) {
+  archive_->write("rng/data", c10::IValue(rng_to_string(data_rng)));
+  auto generator = at::detail::getDefaultCPUGenerator();
+  archive_->write("rng/torch_cpu", generator.get_state());
+}
+
+void CheckpointWriter::write(const std::filesystem::path& path) const {
+  std::error_code ec;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  std::filesystem::path temp = path;
+  temp += ".part" + std::to_string(getpid());
+  try {
+    archive_->save_to(temp.string());
+  } catch (const std::exception& e) {
+    std::filesystem::remove(temp, ec);
+    throw RuntimeError(path.string() + ": cannot write checkpoint (" + e.what() + ")");
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    throw RuntimeError(path.string() + ": cannot move checkpoint into place (" + ec.message() +
+                       ")");
+  }
+}
+
+CheckpointReader::CheckpointReader(const std::filesystem::path& path,
+                                   const std::string& expected_kind, torch::Device device)
+    : path_(path), archive_(std::make_unique<torch::serialize::InputArchive>()) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw InputError(path.string() + ": no such checkpoint file");
+  }
+  c10::IValue value;
+  try {
+    archive_->load_from(path.string(), device);
+    archive_->read("meta/magic", value);
+  } catch (const std::exception&) {
+    throw InputError(path.string() + ": not a rawgan checkpoint");
+  }
+  if (!value.isString() || value.toStringRef() != kMagic) {
+    throw InputError(path.string() + ": not a rawgan checkpoint");
+  }
+  archive_->read("meta/format_version", value);
+  if (value.toInt() != kCheckpointFormatVersion) {
+    throw InputError(path.string() + ": checkpoint format version " +
+                     std::to_string(value.toInt()) + ", this build reads version " +
+                     std::to_string(kCheckpointFormatVersion));
+  }
+  archive_->read("meta/kind", value);
+  header_.kind = value.toStringRef();
+  if (!expected_kind.empty() && header_.kind != expected_kind) {
+    throw InputError(path.string() + ": a '" + header_.kind + "' checkpoint, expected '" +
+                     expected_kind + "'");
+  }
+  archive_->read("meta/preset", value);
+  header_.preset = value.toStringRef();
+  archive_->read("meta/config", value);
+  header_.config = nlohmann::json::parse(value.toStringRef());
+  archive_->read("meta/step", value);
+  header_.step = value.toInt();
+  archive_->read("meta/epoch", value);
+  header_.epoch = value.toInt();
+  archive_->read("meta/best_metric", value);
+  header_.best_metric = value.toDouble();
+}
+
+CheckpointReader::~CheckpointReader() = default;
+
+bool CheckpointReader::has(const std::string& name) const {
+  for (const auto& key : archive_->keys()) {
+    if (key == "module/" + name || key == "optimizer/" + name || key == "tensor/" + name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void CheckpointReader::load_module(const std::string& name, torch::nn::Module& module) const {
+  // Module::load replaces tensors whatever their shape, so shapes are compared afterwards to
+  // refuse a checkpoint of another architecture instead of running it.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> expected;
+  for (const auto& item : module.named_parameters()) {
+    expected.emplace_back(item.key(), item.value().sizes().vec());
+  }
+  for (const auto& item : module.named_buffers()) {
+    expected.emplace_back(item.key(), item.value().sizes().vec());
+  }
+  torch::serialize::InputArchive sub;
+  try {
+    archive_->read("module/" + name, sub);
+    module.load(sub);
+  } catch (const c10::Error& e) {
+    throw InputError(path_.string() + ": cannot load module '" + name + "' (" +
+                     e.what_without_backtrace() + ")");
+  }
+  auto parameters = module.named_parameters();
+  auto buffers = module.named_buffers();
+  for (const auto& [key, sizes] : expected) {
+    const torch::Tensor* tensor = parameters.find(key);
+    if (!tensor) tensor = buffers.find(key);
+    if (tensor && tensor->sizes().vec() != sizes) {
+      throw InputError(path_.string() + ": module '" + name + "' does not match this model: " +
+                       key + " has shape " + c10::str(tensor->sizes()) + ", expected " +
+                       c10::str(c10::IntArrayRef(sizes)));
+    }
+  }
+}
+
+void CheckpointReader::load_optimizer(const std::string& name,
+                                      torch::optim::Optimizer& optimizer) const {
+  torch::serialize::InputArchive sub;
+  try {
+    archive_->read("optimizer/" + name, sub);
+    optimizer.load(sub);
+  } catch (const c10::Error& e) {
+    throw InputError(path_.string() + ": cannot load optimiser '" + name + "' (" +
+                     e.what_without_backtrace() + ")");
+  }
+}
+
+torch::Tensor CheckpointReader::tensor(const std::string& name) const {
+  torch::Tensor tensor;
+  archive_->read("tensor/" + name, tensor);
+  return tensor;
+}
+
+void CheckpointReader::load_rng_state(std::mt19937_64& data_rng) const {
+  c10::IValue value;
+  archive_->read("rng/data", value);
+  std::istringstream in(value.toStringRef());
+  in >> data_rng;
+  torch::Tensor state;
+  archive_->read("rng/torch_cpu", state);
+  auto generator = at::detail::getDefaultCPUGenerator();
+  generator.set_state(state.cpu());
+}
+
+}  // namespace rawgan::train

@@ -1,0 +1,106 @@
+#include "rawgan/train/checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "rawgan/util/error.h"
+#include "support/test_support.h"
+
+namespace rawgan::train {
+namespace {
+
+CheckpointHeader header_of(const std::string& kind) {
+  CheckpointHeader header;
+  header.kind = kind;
+  header.preset = "tiny";
+  header.config = {{"window_samples", 64}, {"learning_rate", 2e-4}};
+  header.step = 17;
+  header.epoch = 2;
+  header.best_metric = 3.5;
+  return header;
+}
+
+TEST(Checkpoint, RoundTripsWeightsOptimiserHeaderAndRng) {
+  test::TempDir dir;
+  torch::manual_seed(1);
+  torch::nn::Linear model(4, 3);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(1e-3));
+  model(torch::randn({2, 4})).sum().backward();
+  optimizer.step();
+  std::mt19937_64 data_rng(42);
+  data_rng.discard(5);
+
+  CheckpointWriter writer(header_of("segan"));
+  writer.add_module("generator", *model);
+  writer.add_optimizer("generator", optimizer);
+  writer.add_tensor("norm/mean", torch::arange(3.0));
+  writer.add_rng_state(data_rng);
+  writer.write(dir / "run" / "last.pt");
+  EXPECT_FALSE(std::filesystem::exists(dir / "run" / "last.pt.part"));
+  const auto expected_next_torch = torch::rand({1}).item<float>();
+  const auto expected_next_data = data_rng();
+
+  torch::manual_seed(99);
+  torch::nn::Linear other(4, 3);
+  torch::optim::Adam other_optimizer(other->parameters(), torch::optim::AdamOptions(1e-3));
+  std::mt19937_64 other_rng(7);
+  CheckpointReader reader(dir / "run" / "last.pt", "segan");
+  EXPECT_EQ(reader.header().preset, "tiny");
+  EXPECT_EQ(reader.header().step, 17);
+  EXPECT_EQ(reader.header().epoch, 2);
+  EXPECT_DOUBLE_EQ(reader.header().best_metric, 3.5);
+  EXPECT_EQ(reader.header().config["window_samples"], 64);
+  reader.load_module("generator", *other);
+  reader.load_optimizer("generator", other_optimizer);
+  reader.load_rng_state(other_rng);
+  EXPECT_EQ(other_optimizer.state().size(), optimizer.state().size());
+
+  EXPECT_TRUE(torch::equal(other->weight, model->weight));
+  EXPECT_TRUE(torch::equal(reader.tensor("norm/mean"), torch::arange(3.0)));
+  EXPECT_TRUE(reader.has("generator"));
+  EXPECT_FALSE(reader.has("discriminator"));
+  // The restored RNGs continue exactly where the saved ones stood.
+  EXPECT_EQ(torch::rand({1}).item<float>(), expected_next_torch);
+  EXPECT_EQ(other_rng(), expected_next_data);
+  // Adam's state came along: one more identical step gives identical weights.
+  optimizer.zero_grad();
+  other_optimizer.zero_grad();
+  for (auto* m : {&model, &other})
+    (*m)(torch::ones({1, 4})).sum().backward();
+  optimizer.step();
+  other_optimizer.step();
+  EXPECT_TRUE(torch::allclose(other->weight, model->weight));
+}
+
+TEST(Checkpoint, RefusesWrongKindMissingFileAndGarbage) {
+  test::TempDir dir;
+  torch::nn::Linear model(2, 2);
+  CheckpointWriter writer(header_of("wavegan"));
+  writer.add_module("generator", *model);
+  writer.write(dir / "g.pt");
+  EXPECT_THROW(CheckpointReader(dir / "g.pt", "segan"), InputError);
+  EXPECT_NO_THROW(CheckpointReader(dir / "g.pt", ""));
+  EXPECT_THROW(CheckpointReader(dir / "none.pt", "segan"), InputError);
+  std::ofstream(dir / "junk.pt") << "not a checkpoint";
+  try {
+    CheckpointReader(dir / "junk.pt", "segan");
+    FAIL() << "garbage accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("junk.pt: not a rawgan checkpoint"), std::string::npos);
+  }
+}
+
+TEST(Checkpoint, ArchitectureMismatchIsAnInputError) {
+  test::TempDir dir;
+  torch::nn::Linear model(2, 2);
+  CheckpointWriter writer(header_of("segan"));
+  writer.add_module("generator", *model);
+  writer.write(dir / "g.pt");
+  torch::nn::Linear bigger(3, 2);
+  CheckpointReader reader(dir / "g.pt", "segan");
+  EXPECT_THROW(reader.load_module("generator", *bigger), InputError);
+}
+
+}  // namespace
+}  // namespace rawgan::train
