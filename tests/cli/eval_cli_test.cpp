@@ -95,6 +95,13 @@ TEST(EvalCli, MissingUnmatchedAndMismatchedFilesExitWithThree) {
   EXPECT_NE(mismatch.err.find("short/x.wav has 16000 samples"), std::string::npos) << mismatch.err;
   EXPECT_NE(mismatch.err.find("clean/x.wav has 32000"), std::string::npos) << mismatch.err;
 
+  // An unreadable reference is listed and skipped; the other pairs are still evaluated.
+  std::ofstream(f.dir / "clean/broken.wav") << "not audio";
+  auto broken = run_cli({"eval", "--clean", f("clean"), "--system", "perfect=" + f("perfect")});
+  EXPECT_EQ(broken.exit_code, 3);
+  EXPECT_NE(broken.err.find("broken.wav"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.out.find("perfect"), std::string::npos) << broken.out;
+
   EXPECT_EQ(run_cli({"eval", "--clean", f("clean"), "--system", "noname"}).exit_code, 2);
   EXPECT_EQ(run_cli({"eval", "--clean", f("nothing"), "--system", "a=" + f("clean")}).exit_code, 3);
 }

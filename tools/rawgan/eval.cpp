@@ -1,6 +1,7 @@
 // rawgan eval --clean DIR --system NAME=DIR [...] [--json FILE]: objective metrics of one or
 // more systems against clean references, paired by relative path (extension ignored, so that
-// FLAC references pair with WAV outputs).
+// FLAC references pair with WAV outputs). Multi-channel files are averaged to mono; a system
+// file at another rate is resampled to its reference's rate.
 //
 // stdout: one row per system with the mean and standard deviation of every metric and the
 // number of files. --json: the same summary plus every per-file value (+inf written as null).
@@ -231,7 +232,14 @@ int run_eval(const EvalOptions& options) {
   Progress progress("eval", static_cast<int64_t>(n_pairs), "pairs");
   int64_t done = 0;
   for (const auto& [key, clean_path] : clean_files) {
-    const audio::Audio clean = audio::to_mono(audio::read(clean_path));
+    audio::Audio clean;
+    try {
+      clean = audio::to_mono(audio::read(clean_path));
+    } catch (const InputError& e) {
+      problems.push_back(std::string("clean: ") + e.what());
+      log::error(e.what());
+      continue;
+    }
     for (System& system : systems) {
       auto found = system.files.find(key);
       if (found == system.files.end()) continue;
