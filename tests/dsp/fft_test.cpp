@@ -49,11 +49,10 @@ TEST(RealFft, SameObjectForSameSize) {
 
 TEST(RealFft, PlansAndExecutesFromManyThreads) {
   // Eight threads ask for overlapping sizes (so plans are created concurrently) and execute
-  // them repeatedly; every result must equal the single-threaded one bit for bit.
+  // them repeatedly; every round trip must return its input (same bound as above).
   const std::vector<int> sizes = {96, 160, 224, 288, 352, 416};
-  std::vector<std::vector<float>> expected;
   std::vector<float> x = random_signal(416, 7);
-  std::vector<bool> ok(8, true);
+  std::vector<char> ok(8, 1);  // not vector<bool>: its bits share words
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&, t] {
@@ -66,7 +65,7 @@ TEST(RealFft, PlansAndExecutesFromManyThreads) {
           fft.forward(x.data(), spectrum.data());
           fft.inverse(spectrum.data(), back.data());
           for (int n = 0; n < size; ++n)
-            if (std::abs(back[n] - x[n]) > 1e-5f) ok[t] = false;
+            if (std::abs(back[n] - x[n]) > 1e-5f) ok[t] = 0;
         }
     });
   for (auto& thread : threads)

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 #include "rawgan/util/error.h"
 
@@ -80,6 +81,27 @@ TEST(Stft, CentredFramesPutASineInItsBin) {
     if (std::abs(s.at(middle, k)) > std::abs(s.at(middle, peak))) peak = k;
   EXPECT_EQ(peak, 32);
   EXPECT_THROW(stft.inverse(Spectrogram{}), UsageError);
+}
+
+TEST(Stft, OneObjectUsedFromSeveralThreads) {
+  // The transform is shared read-only; each call owns its buffers, so concurrent round trips
+  // must each return their own signal.
+  const Stft stft({400, 100, 512, WindowType::kHann});
+  std::vector<char> ok(6, 1);  // not vector<bool>: its bits share words
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([&, t] {
+      const std::vector<float> x = noise(4000 + 37 * t, 100 + t);
+      for (int repeat = 0; repeat < 20; ++repeat) {
+        const std::vector<float> y = stft.inverse(stft.forward(x));
+        for (size_t i = 0; i < x.size(); ++i)
+          if (std::abs(y[i] - x[i]) > 1e-5f) ok[t] = 0;
+      }
+    });
+  for (auto& thread : threads)
+    thread.join();
+  for (int t = 0; t < 6; ++t)
+    EXPECT_TRUE(ok[t]) << "thread " << t;
 }
 
 }  // namespace
