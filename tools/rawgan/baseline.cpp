@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
 #include "rawgan/audio/stream.h"
 #include "rawgan/dsp/baselines.h"
 #include "rawgan/util/error.h"
@@ -36,62 +37,12 @@ struct BaselineOptions {
   dsp::SpectralSubtractionOptions specsub;
 };
 
-struct Job {
-  fs::path input;
-  fs::path output;
-};
-
-bool is_audio_file(const fs::path& path) {
-  static const std::vector<std::string> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
-                                                       ".aiff", ".au",   ".w64", ".caf"};
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
-}
-
-// Pairs every input file with its output path, refusing collisions and overwriting inputs.
-std::vector<Job> plan_jobs(const BaselineOptions& options) {
-  const fs::path out(options.output);
-  std::vector<Job> jobs;
-  std::vector<fs::path> all_inputs;
-  const bool single_file_output = options.inputs.size() == 1 &&
-                                  fs::is_regular_file(options.inputs[0]) &&
-                                  out.extension() == ".wav" && !fs::is_directory(out);
-  for (const std::string& input : options.inputs) {
-    const fs::path in(input);
-    if (fs::is_regular_file(in)) {
-      fs::path target = single_file_output ? out : out / in.filename().replace_extension(".wav");
-      jobs.push_back({in, target});
-    } else if (fs::is_directory(in)) {
-      std::vector<fs::path> files;
-      for (const auto& entry : fs::recursive_directory_iterator(in))
-        if (entry.is_regular_file() && is_audio_file(entry.path())) files.push_back(entry.path());
-      std::sort(files.begin(), files.end());
-      if (files.empty()) log::warn(input, ": folder holds no audio files");
-      for (const fs::path& file : files)
-        jobs.push_back({file, (out / fs::relative(file, in)).replace_extension(".wav")});
-    } else {
-      throw InputError(input + ": no such file or folder");
-    }
-  }
-  std::map<fs::path, fs::path> seen;
-  for (const Job& job : jobs) {
-    all_inputs.push_back(job.input);
-    auto [it, inserted] = seen.emplace(job.output.lexically_normal(), job.input);
-    if (!inserted)
-      throw UsageError("inputs " + it->second.string() + " and " + job.input.string() +
-                       " would both be written to " + job.output.string());
-  }
-  for (const Job& job : jobs)
-    audio::ensure_not_an_input(job.output, all_inputs);
-  return jobs;
-}
-
 // Streams one file through one enhancer per channel, block by block, so that memory stays
 // bounded for inputs of any length. The enhancers' latency is compensated: their first
 // latency_samples() outputs are dropped and zeros flush the last ones, so the output has
 // exactly the input's frames. Returns the duration processed in seconds.
-double enhance_file(const Job& job, const BaselineOptions& options, audio::SampleFormat format) {
+double enhance_file(const audio::FileJob& job, const BaselineOptions& options,
+                    audio::SampleFormat format) {
   audio::FileReader reader(job.input);
   const audio::FileInfo& info = reader.info();
   if (info.n_frames <= 0) throw InputError(job.input.string() + ": has no samples");
@@ -142,7 +93,8 @@ double enhance_file(const Job& job, const BaselineOptions& options, audio::Sampl
 
 int run_baseline(const BaselineOptions& options) {
   const audio::SampleFormat format = audio::parse_sample_format(options.format);
-  const std::vector<Job> jobs = plan_jobs(options);
+  const std::vector<audio::FileJob> jobs = audio::plan_file_jobs(
+      std::vector<fs::path>(options.inputs.begin(), options.inputs.end()), options.output);
   log::info("baseline ", options.method, ": ", jobs.size(), " file(s) -> ", options.output);
 
   Progress progress("baseline " + options.method, static_cast<int64_t>(jobs.size()), "files");

@@ -20,6 +20,7 @@
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
 #include "rawgan/metrics/metrics.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
@@ -49,21 +50,12 @@ struct System {
   int n_failed = 0;
 };
 
-bool is_audio_file(const fs::path& path) {
-  static const std::vector<std::string> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
-                                                       ".aiff", ".au",   ".w64", ".caf"};
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
-}
-
 std::map<std::string, fs::path> list_audio(const fs::path& dir, const std::string& option) {
   if (!fs::is_directory(dir)) throw InputError(option + " " + dir.string() + ": not a folder");
   std::map<std::string, fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file() || !is_audio_file(entry.path())) continue;
-    const std::string key = fs::relative(entry.path(), dir).replace_extension().generic_string();
-    if (!files.emplace(key, entry.path()).second)
+  for (const fs::path& path : audio::find_audio_files(dir)) {
+    const std::string key = fs::relative(path, dir).replace_extension().generic_string();
+    if (!files.emplace(key, path).second)
       throw InputError(option + " " + dir.string() + ": two files share the name " + key +
                        " (differing only in extension)");
   }

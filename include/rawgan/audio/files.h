@@ -1,0 +1,33 @@
+// Finding audio files in folders and planning where a command's outputs go, shared by every
+// command that takes "files or folders" (enhance, baseline, eval, training data).
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+namespace rawgan::audio {
+
+/// True for extensions libsndfile reads (.wav, .flac, .ogg, .aif(f), .au, .w64, .caf),
+/// compared case-insensitively.
+bool is_audio_file(const std::filesystem::path& path);
+
+/// Audio files under `dir`, recursively, sorted by path. Throws InputError if `dir` is not a
+/// folder.
+std::vector<std::filesystem::path> find_audio_files(const std::filesystem::path& dir);
+
+/// One input and the output it is written to.
+struct FileJob {
+  std::filesystem::path input;
+  std::filesystem::path output;
+};
+
+/// Maps inputs (files or folders) to outputs under the conventions of `rawgan enhance`: a single
+/// input file with an output ending in .wav is written to that file; otherwise `output` is a
+/// folder, an input file goes to output/<name>.wav and a folder's audio files (recursive) to
+/// output/<path inside the folder>.wav. Throws InputError for a missing input and UsageError
+/// when two inputs would share an output or an output would overwrite an input. A folder with no
+/// audio files is reported with a warning.
+std::vector<FileJob> plan_file_jobs(const std::vector<std::filesystem::path>& inputs,
+                                    const std::filesystem::path& output);
+
+}  // namespace rawgan::audio

@@ -1,0 +1,74 @@
+#include "rawgan/audio/files.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <string>
+
+#include "rawgan/audio/audio.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
+
+namespace rawgan::audio {
+
+namespace fs = std::filesystem;
+
+bool is_audio_file(const fs::path& path) {
+  static const std::array<const char*, 8> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
+                                                         ".aiff", ".au",   ".w64", ".caf"};
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+}
+
+std::vector<fs::path> find_audio_files(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw InputError(dir.string() + ": no such folder");
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && is_audio_file(entry.path())) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const fs::path& output) {
+  std::error_code ec;
+  const bool single_file_output = inputs.size() == 1 && fs::is_regular_file(inputs[0], ec) &&
+                                  output.extension() == ".wav" && !fs::is_directory(output, ec);
+  std::vector<FileJob> jobs;
+  for (const fs::path& input : inputs) {
+    if (fs::is_regular_file(input, ec)) {
+      fs::path target = single_file_output
+                            ? output
+                            : output / fs::path(input.filename()).replace_extension(".wav");
+      jobs.push_back({input, target});
+    } else if (fs::is_directory(input, ec)) {
+      std::vector<fs::path> files = find_audio_files(input);
+      if (files.empty()) log::warn(input.string(), ": folder holds no audio files");
+      for (const fs::path& file : files) {
+        jobs.push_back({file, (output / fs::relative(file, input)).replace_extension(".wav")});
+      }
+    } else {
+      throw InputError(input.string() + ": no such file or folder");
+    }
+  }
+
+  std::vector<fs::path> all_inputs;
+  std::map<fs::path, fs::path> seen;
+  for (const FileJob& job : jobs) {
+    all_inputs.push_back(job.input);
+    auto [it, inserted] = seen.emplace(job.output.lexically_normal(), job.input);
+    if (!inserted) {
+      throw UsageError("inputs " + it->second.string() + " and " + job.input.string() +
+                       " would both be written to " + job.output.string());
+    }
+  }
+  for (const FileJob& job : jobs)
+    ensure_not_an_input(job.output, all_inputs);
+  return jobs;
+}
+
+}  // namespace rawgan::audio
