@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ccache pkg-config clang-format
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libopenblas0-pthread libgloo-dev
   libsndfile1-dev libsoxr-dev libfftw3-dev libpng-dev nlohmann-json3-dev
   libcli11-dev libgtest-dev libgmock-dev
   portaudio19-dev alsa-utils libasound2-plugins
