@@ -1,0 +1,200 @@
+#include "rawgan/infer/enhancer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rawgan/audio/resampler.h"
+#include "rawgan/audio/stream.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
+#include "rawgan/util/log.h"
+
+namespace rawgan::infer {
+
+int64_t overlap_samples_for(double overlap_ms, int sample_rate_hz, int64_t window_samples) {
+  if (overlap_ms < 0) return window_samples / 16;
+  return std::llround(overlap_ms * sample_rate_hz / 1000.0);
+}
+
+// One input stream through the whole chain: resample to the model's rate, pre-emphasis,
+// windowed model, de-emphasis, resample back, cut to the input's length. The emphasis filters
+// run over the whole stream (not per window) with their state carried across blocks, as the
+// model saw them in training (Pascual et al. 2017, sec. 4).
+class Enhancer::Stream {
+ public:
+  Stream(const Enhancer& enhancer, int sample_rate_hz, int n_channels)
+      : n_channels_(n_channels),
+        coefficient_(enhancer.model_.pre_emphasis),
+        to_model_(sample_rate_hz, enhancer.model_.sample_rate_hz, n_channels),
+        from_model_(enhancer.model_.sample_rate_hz, sample_rate_hz, n_channels),
+        overlap_add_(enhancer.model_.model, enhancer.windowing_, n_channels, enhancer.device_),
+        last_input_(n_channels, 0.0f),
+        last_output_(n_channels, 0.0f) {}
+
+  void process(const float* interleaved, int64_t n_frames, std::vector<float>& out) {
+    n_in_ += n_frames;
+    model_rate_.clear();
+    to_model_.process(interleaved, n_frames, model_rate_);
+    pre_emphasis(model_rate_);
+    enhanced_.clear();
+    overlap_add_.process(model_rate_.data(), frames(model_rate_), enhanced_);
+    back_to_input_rate(out);
+  }
+
+  void finish(std::vector<float>& out) {
+    model_rate_.clear();
+    to_model_.finish(model_rate_);
+    pre_emphasis(model_rate_);
+    enhanced_.clear();
+    overlap_add_.process(model_rate_.data(), frames(model_rate_), enhanced_);
+    overlap_add_.finish(enhanced_);
+    back_to_input_rate(out);
+    restored_.clear();
+    from_model_.finish(restored_);
+    append_limited(out);
+    // Rounding in the two rate conversions can leave the output a frame short.
+    if (n_out_ < n_in_) {
+      out.resize(out.size() + (n_in_ - n_out_) * n_channels_, 0.0f);
+      n_out_ = n_in_;
+    }
+  }
+
+  int64_t n_windows() const { return overlap_add_.n_windows_run(); }
+
+ private:
+  int64_t frames(const std::vector<float>& v) const {
+    return static_cast<int64_t>(v.size()) / n_channels_;
+  }
+
+  // y[n] = x[n] - a x[n - 1], per channel, x[-1] = 0 at the start of the stream.
+  void pre_emphasis(std::vector<float>& interleaved) {
+    if (coefficient_ == 0.0f) return;
+    for (size_t i = 0; i < interleaved.size(); ++i) {
+      float& previous = last_input_[i % n_channels_];
+      const float x = interleaved[i];
+      interleaved[i] = x - coefficient_ * previous;
+      previous = x;
+    }
+  }
+
+  // The inverse, y[n] = x[n] + a y[n - 1].
+  void de_emphasis(std::vector<float>& interleaved) {
+    if (coefficient_ == 0.0f) return;
+    for (size_t i = 0; i < interleaved.size(); ++i) {
+      float& previous = last_output_[i % n_channels_];
+      interleaved[i] += coefficient_ * previous;
+      previous = interleaved[i];
+    }
+  }
+
+  void back_to_input_rate(std::vector<float>& out) {
+    de_emphasis(enhanced_);
+    restored_.clear();
+    from_model_.process(enhanced_.data(), frames(enhanced_), restored_);
+    append_limited(out);
+  }
+
+  void append_limited(std::vector<float>& out) {
+    const int64_t n_keep = std::min(frames(restored_), n_in_ - n_out_);
+    out.insert(out.end(), restored_.begin(), restored_.begin() + n_keep * n_channels_);
+    n_out_ += n_keep;
+  }
+
+  int n_channels_;
+  float coefficient_;
+  audio::Resampler to_model_;
+  audio::Resampler from_model_;
+  OverlapAdd overlap_add_;
+  std::vector<float> last_input_;
+  std::vector<float> last_output_;
+  std::vector<float> model_rate_;
+  std::vector<float> enhanced_;
+  std::vector<float> restored_;
+  int64_t n_in_ = 0;
+  int64_t n_out_ = 0;
+};
+
+Enhancer::Enhancer(EnhancementModel model, const EnhancerOptions& options, torch::Device device)
+    : model_(std::move(model)), options_(options), device_(device) {
+  if (model_.sample_rate_hz <= 0)
+    throw UsageError("model rate must be positive, got " + std::to_string(model_.sample_rate_hz));
+  if (options.block_frames <= 0)
+    throw UsageError("block must be positive, got " + std::to_string(options.block_frames));
+  windowing_.window_samples = model_.window_samples;
+  windowing_.overlap_samples =
+      overlap_samples_for(options.overlap_ms, model_.sample_rate_hz, model_.window_samples);
+  windowing_.batch_size = options.batch_size;
+  if (2 * windowing_.overlap_samples > windowing_.window_samples)
+    throw UsageError("--overlap-ms " + std::to_string(options.overlap_ms) + " is " +
+                     std::to_string(windowing_.overlap_samples) +
+                     " samples, more than half the model's window of " +
+                     std::to_string(windowing_.window_samples));
+  // Validates the remaining settings once, before any file is opened.
+  OverlapAdd check(model_.model, windowing_, 1, device_);
+}
+
+EnhanceReport Enhancer::enhance_file(const std::filesystem::path& input,
+                                     const std::filesystem::path& output,
+                                     audio::SampleFormat format) {
+  const auto start = std::chrono::steady_clock::now();
+  audio::FileReader reader(input);
+  const audio::FileInfo info = reader.info();
+  const int n_channels = info.n_channels;
+  Stream stream(*this, info.sample_rate_hz, n_channels);
+  audio::FileWriter writer(output, info.sample_rate_hz, n_channels, format);
+
+  std::vector<float> block(static_cast<size_t>(options_.block_frames) * n_channels);
+  std::vector<float> out;
+  EnhanceReport report;
+  for (;;) {
+    if (interrupt_requested()) throw Interrupted(input.string() + ": enhancement stopped");
+    const int64_t n_read = reader.read(block.data(), options_.block_frames);
+    if (n_read == 0) break;
+    report.n_frames += n_read;
+    out.clear();
+    stream.process(block.data(), n_read, out);
+    writer.write(out.data(), static_cast<int64_t>(out.size()) / n_channels);
+  }
+  if (report.n_frames == 0) throw InputError(input.string() + ": has no samples");
+  if (info.n_frames > 0 && report.n_frames != info.n_frames)
+    log::warn(input.string(), ": header promises ", info.n_frames, " frames, file holds ",
+              report.n_frames);
+  out.clear();
+  stream.finish(out);
+  writer.write(out.data(), static_cast<int64_t>(out.size()) / n_channels);
+  writer.commit();
+
+  report.duration_s = static_cast<double>(report.n_frames) / info.sample_rate_hz;
+  report.n_windows = stream.n_windows();
+  report.n_clipped = writer.n_clipped();
+  report.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+audio::Audio Enhancer::enhance(const audio::Audio& input, EnhanceReport* report) {
+  const auto start = std::chrono::steady_clock::now();
+  if (input.n_channels <= 0 || input.sample_rate_hz <= 0)
+    throw UsageError("enhance: audio needs a positive rate and channel count");
+  Stream stream(*this, input.sample_rate_hz, input.n_channels);
+  audio::Audio output;
+  output.sample_rate_hz = input.sample_rate_hz;
+  output.n_channels = input.n_channels;
+  output.samples.reserve(input.samples.size());
+  stream.process(input.samples.data(), input.n_frames(), output.samples);
+  stream.finish(output.samples);
+  if (report) {
+    report->n_frames = input.n_frames();
+    report->duration_s = input.duration_s();
+    report->n_windows = stream.n_windows();
+    report->elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return output;
+}
+
+}  // namespace rawgan::infer
