@@ -59,9 +59,9 @@ void broadcast_module(DistributedContext& context, torch::nn::Module& module) {
 
 double mean_over_ranks(DistributedContext& context, double value) {
   if (!context.is_distributed()) return value;
-  auto sum = torch::tensor({value}, torch::kFloat64);
+  auto sum = torch::tensor({value}, torch::TensorOptions(torch::kFloat64).device(context.device()));
   context.all_reduce_sum(sum);
-  return sum.item<double>() / context.world_size();
+  return sum.cpu().item<double>() / context.world_size();
 }
 
 /// What the hooks and average() share. Hooks hold a weak pointer, so a hook that outlives the

@@ -97,6 +97,8 @@ class DistributedContext {
   /// "gloo", "nccl", or "none" for a single process.
   const std::string& backend_name() const { return backend_name_; }
   std::chrono::milliseconds collective_timeout() const { return options_.collective_timeout; }
+  /// The device of this rank's collectives (cuda:LOCAL_RANK for a plain CUDA request).
+  torch::Device device() const { return options_.device; }
 
   /// Blocks until every rank reached the same barrier.
   void barrier();
