@@ -1,0 +1,114 @@
+#include "rawgan/data/clips.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
+
+namespace rawgan::data {
+namespace {
+
+double rms_dbfs(const std::vector<float>& samples) {
+  double energy = 0;
+  for (float s : samples)
+    energy += double(s) * s;
+  const double rms = samples.empty() ? 0.0 : std::sqrt(energy / samples.size());
+  return rms > 0 ? 20.0 * std::log10(rms) : -std::numeric_limits<double>::infinity();
+}
+
+void check(const ClipOptions& options) {
+  if (options.sample_rate_hz <= 0)
+    throw UsageError("clip sample rate must be > 0 Hz, got " +
+                     std::to_string(options.sample_rate_hz));
+  if (options.clip_samples <= 0)
+    throw UsageError("clip length must be > 0 samples, got " +
+                     std::to_string(options.clip_samples));
+  if (options.max_clips_per_file < 0)
+    throw UsageError("max clips per file must be >= 0, got " +
+                     std::to_string(options.max_clips_per_file));
+}
+
+}  // namespace
+
+std::vector<std::vector<float>> cut_into_clips(const std::vector<float>& samples,
+                                               const ClipOptions& options,
+                                               int64_t* n_silent_dropped) {
+  check(options);
+  const int64_t length = options.clip_samples;
+  const int64_t n_samples = static_cast<int64_t>(samples.size());
+  std::vector<std::vector<float>> clips;
+  std::vector<float> first_silent;
+  int64_t n_dropped = 0;
+  for (int64_t start = 0; start < std::max<int64_t>(n_samples, 1); start += length) {
+    if (options.max_clips_per_file > 0 &&
+        static_cast<int64_t>(clips.size()) >= options.max_clips_per_file)
+      break;
+    std::vector<float> clip(length, 0.0f);
+    const int64_t n_copy = std::min(length, n_samples - start);
+    std::copy(samples.begin() + start, samples.begin() + start + n_copy, clip.begin());
+    if (rms_dbfs(clip) < options.silence_dbfs) {
+      if (first_silent.empty()) first_silent = clip;
+      ++n_dropped;
+      continue;
+    }
+    clips.push_back(std::move(clip));
+  }
+  // A file that is silent throughout still gives one clip: it was asked for, and dropping it
+  // silently would hide it from the user.
+  if (clips.empty() && !first_silent.empty()) {
+    clips.push_back(std::move(first_silent));
+    --n_dropped;
+  }
+  if (n_silent_dropped) *n_silent_dropped += n_dropped;
+  return clips;
+}
+
+ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options) {
+  check(options);
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw InputError(dir.string() + ": not a folder of clips");
+  ClipSet set;
+  std::vector<std::vector<float>> all;
+  for (const auto& path : audio::find_audio_files(dir)) {
+    audio::Audio audio;
+    try {
+      audio = audio::read_mono(path, options.sample_rate_hz);
+    } catch (const InputError& e) {
+      log::warn("skipping ", e.what());
+      ++set.n_unreadable;
+      continue;
+    }
+    const int64_t n_frames = audio.n_frames();
+    if (n_frames < options.clip_samples) ++set.n_padded;
+    if (n_frames > options.clip_samples) ++set.n_sliced;
+    auto clips = cut_into_clips(audio.samples, options, &set.n_silent_dropped);
+    for (auto& clip : clips) {
+      all.push_back(std::move(clip));
+      set.file_of_clip.push_back(static_cast<int64_t>(set.files.size()));
+    }
+    set.files.push_back(path);
+  }
+  if (all.empty()) {
+    throw InputError(dir.string() + ": no audio files" +
+                     (set.n_unreadable > 0
+                          ? " that could be read (" + std::to_string(set.n_unreadable) + " skipped)"
+                          : std::string()));
+  }
+  set.clips = torch::empty({static_cast<int64_t>(all.size()), options.clip_samples});
+  for (size_t i = 0; i < all.size(); ++i) {
+    std::memcpy(set.clips[i].data_ptr<float>(), all[i].data(), all[i].size() * sizeof(float));
+  }
+  log::info(dir.string(), ": ", all.size(), " clips of ", options.clip_samples, " samples at ",
+            options.sample_rate_hz, " Hz from ", set.files.size(), " files (", set.n_padded,
+            " padded, ", set.n_sliced, " sliced, ", set.n_silent_dropped,
+            " silent slices dropped)");
+  return set;
+}
+
+}  // namespace rawgan::data

@@ -1,0 +1,452 @@
+#include "rawgan/train/gen_trainer.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "rawgan/data/clips.h"
+#include "rawgan/data/spec_images.h"
+#include "rawgan/train/checkpoint.h"
+#include "rawgan/train/gan_losses.h"
+#include "rawgan/train/gen_features.h"
+#include "rawgan/train/gen_models.h"
+#include "rawgan/train/run.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
+#include "rawgan/util/log.h"
+#include "rawgan/util/preset.h"
+#include "rawgan/util/progress.h"
+
+namespace rawgan::train {
+namespace {
+
+// Real clips the reference diversity is computed on (the figure is a mean over pairs, so a
+// subset estimates it without bias at a fraction of the cost).
+constexpr int64_t kMaxDiversityClips = 256;
+
+// The training section with every default filled in, so that a checkpoint records exactly
+// what ran.
+struct TrainConfig {
+  GanLoss loss = GanLoss::kWganGp;
+  int64_t n_steps = 100000;
+  int64_t batch_size = 64;
+  double learning_rate = 1e-4;
+  double beta1 = 0.5;
+  double beta2 = 0.9;
+  int64_t n_critic = 5;
+  double gp_weight = 10.0;
+  BeganOptions began;
+  int64_t began_code_dim = 64;
+  int64_t checkpoint_every = 500;
+  int64_t diversity_every = 100;
+  int64_t diversity_batch = 64;
+  int64_t max_clips_per_file = 0;
+  uint64_t seed = 0;
+};
+
+TrainConfig parse_train(const nlohmann::json& train) {
+  TrainConfig c;
+  c.loss = parse_gan_loss(train.value("loss", std::string("wgan-gp")));
+  c.n_steps = train.value("steps", c.n_steps);
+  c.batch_size = train.value("batch_size", c.batch_size);
+  c.learning_rate = train.value("learning_rate", c.learning_rate);
+  c.beta1 = train.value("beta1", c.beta1);
+  c.beta2 = train.value("beta2", c.beta2);
+  // Five critic steps per generator step is WGAN-GP's setting (Gulrajani et al., Algorithm 1);
+  // the other losses alternate one to one.
+  c.n_critic = train.value("n_critic", c.loss == GanLoss::kWganGp ? int64_t(5) : int64_t(1));
+  c.gp_weight = train.value("gp_weight", c.gp_weight);
+  c.began.gamma = train.value("began_gamma", c.began.gamma);
+  c.began.lambda_k = train.value("began_lambda_k", c.began.lambda_k);
+  c.began_code_dim = train.value("began_code_dim", c.began_code_dim);
+  c.checkpoint_every = train.value("checkpoint_every", c.checkpoint_every);
+  c.diversity_every = train.value("diversity_every", c.diversity_every);
+  c.diversity_batch = train.value("diversity_batch", c.diversity_batch);
+  c.max_clips_per_file = train.value("max_clips_per_file", c.max_clips_per_file);
+  c.seed = train.value("seed", c.seed);
+  auto positive = [](int64_t value, const char* name) {
+    if (value <= 0)
+      throw UsageError(std::string(name) + " must be > 0, got " + std::to_string(value));
+  };
+  positive(c.n_steps, "steps");
+  positive(c.batch_size, "batch_size");
+  positive(c.n_critic, "n_critic");
+  positive(c.checkpoint_every, "checkpoint_every");
+  positive(c.diversity_every, "diversity_every");
+  positive(c.diversity_batch, "diversity_batch");
+  if (!(c.learning_rate > 0))
+    throw UsageError("learning_rate must be > 0, got " + std::to_string(c.learning_rate));
+  return c;
+}
+
+nlohmann::json to_json(const TrainConfig& c) {
+  return {{"loss", gan_loss_name(c.loss)},
+          {"steps", c.n_steps},
+          {"batch_size", c.batch_size},
+          {"learning_rate", c.learning_rate},
+          {"beta1", c.beta1},
+          {"beta2", c.beta2},
+          {"n_critic", c.n_critic},
+          {"gp_weight", c.gp_weight},
+          {"began_gamma", c.began.gamma},
+          {"began_lambda_k", c.began.lambda_k},
+          {"began_code_dim", c.began_code_dim},
+          {"checkpoint_every", c.checkpoint_every},
+          {"diversity_every", c.diversity_every},
+          {"diversity_batch", c.diversity_batch},
+          {"max_clips_per_file", c.max_clips_per_file},
+          {"seed", c.seed}};
+}
+
+// The preset's sections with the command line's overrides applied.
+nlohmann::json merged_config(const GenTrainOptions& options) {
+  nlohmann::json preset = load_preset(options.preset);
+  if (!preset.contains("model") || !preset["model"].is_object())
+    throw UsageError("preset '" + options.preset + "' has no \"model\" object");
+  nlohmann::json model = preset["model"];
+  if (!model.contains("kind")) model["kind"] = preset.value("kind", std::string("wavegan"));
+  nlohmann::json train = preset.value("train", nlohmann::json::object());
+  if (!options.loss.empty()) {
+    // n_critic follows the loss unless set on the command line.
+    if (parse_gan_loss(options.loss) != parse_gan_loss(train.value("loss", "wgan-gp")))
+      train.erase("n_critic");
+    train["loss"] = options.loss;
+  }
+  if (options.n_steps > 0) train["steps"] = options.n_steps;
+  if (options.batch_size > 0) train["batch_size"] = options.batch_size;
+  if (options.learning_rate > 0) train["learning_rate"] = options.learning_rate;
+  if (options.n_critic > 0) train["n_critic"] = options.n_critic;
+  if (options.checkpoint_every > 0) train["checkpoint_every"] = options.checkpoint_every;
+  if (options.diversity_every > 0) train["diversity_every"] = options.diversity_every;
+  if (options.seed >= 0) train["seed"] = options.seed;
+  return {{"model", model}, {"train", train}};
+}
+
+// Waveforms [n, samples] (CPU) of data as the generator makes it.
+torch::Tensor to_waveforms(const GenModels& models, const data::SpecNormaliser& normaliser,
+                           const torch::Tensor& generated) {
+  auto cpu = generated.detach().to(torch::kCPU);
+  if (models.kind == "wavegan") return cpu.squeeze(1);
+  data::SpecImageOptions image_options{models.specgan.image_size, models.specgan.n_samples,
+                                       models.specgan.window_samples, models.specgan.hop_samples};
+  auto log_images = normaliser.denormalise(cpu);
+  auto waves = torch::empty({cpu.size(0), models.n_samples});
+  for (int64_t i = 0; i < cpu.size(0); ++i) {
+    auto wave = data::image_to_waveform(log_images[i][0], image_options,
+                                        static_cast<int>(models.specgan.griffin_lim_iterations),
+                                        static_cast<uint32_t>(i));
+    std::memcpy(waves[i].data_ptr<float>(), wave.samples.data(),
+                wave.samples.size() * sizeof(float));
+  }
+  return waves;
+}
+
+class GenTrainer {
+ public:
+  explicit GenTrainer(const GenTrainOptions& options) : options_(options) {}
+  GenTrainSummary run();
+
+ private:
+  void set_up();
+  void load_data(const CheckpointReader* reader);
+  void step_discriminator();
+  void step_generator();
+  void log_step();
+  void write_checkpoint() const;
+  torch::Tensor real_batch();
+  torch::Tensor latent_batch(int64_t n) const;
+
+  GenTrainOptions options_;
+  nlohmann::json config_;
+  TrainConfig train_;
+  torch::Device device_ = torch::kCPU;
+  GenModels models_;
+  std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
+  std::unique_ptr<BeganBalance> balance_;
+  data::SpecNormaliser normaliser_;
+  torch::Tensor data_;  // training examples as the discriminator sees them, CPU
+  torch::Tensor diversity_clips_;
+  torch::Tensor diversity_latents_;
+  std::mt19937_64 data_rng_;
+  std::filesystem::path last_path_;
+  std::ofstream metrics_;
+  int64_t step_ = 0;
+  double d_loss_ = 0, g_loss_ = 0, penalty_ = 0, real_energy_ = 0;
+  double diversity_generated_ = NAN, diversity_real_ = 0;
+};
+
+void GenTrainer::set_up() {
+  device_ = select_device(options_.device);
+  const int n_threads = set_thread_count(options_.n_threads);
+  last_path_ = prepare_run_dir(options_.run_dir, options_.resume);
+
+  std::unique_ptr<CheckpointReader> reader;
+  std::string preset_name = options_.preset;
+  if (options_.resume) {
+    reader = std::make_unique<CheckpointReader>(last_path_, "", device_);
+    config_ = reader->header().config;
+    preset_name = reader->header().preset;
+    // Only the length of the run may change on resume; all else is the checkpoint's.
+    if (options_.n_steps > 0) config_["train"]["steps"] = options_.n_steps;
+  } else {
+    config_ = merged_config(options_);
+  }
+  options_.preset = preset_name;
+  train_ = parse_train(config_["train"]);
+  config_["train"] = to_json(train_);
+  // Seeded before the networks are made, so that their initial weights follow the seed.
+  torch::manual_seed(train_.seed);
+  data_rng_.seed(train_.seed);
+  models_ = make_gen_models(config_["model"]);
+  config_["model"] = models_.kind == "wavegan" ? models::to_json(models_.wavegan)
+                                               : models::to_json(models_.specgan);
+  add_discriminator(models_, train_.loss, train_.began_code_dim);
+  to_device(models_, device_);
+  if (train_.loss == GanLoss::kBegan) balance_ = std::make_unique<BeganBalance>(train_.began);
+
+  auto adam = [&](torch::nn::Module& module) {
+    return std::make_unique<torch::optim::Adam>(
+        module.parameters(), torch::optim::AdamOptions(train_.learning_rate)
+                                 .betas(std::make_tuple(train_.beta1, train_.beta2)));
+  };
+  opt_g_ = adam(*models_.generator);
+  opt_d_ = adam(*models_.discriminator);
+
+  load_data(reader.get());
+  if (reader) {
+    if (reader->header().kind != models_.kind)
+      throw InputError(last_path_.string() + ": kind '" + reader->header().kind +
+                       "' does not match its model '" + models_.kind + "'");
+    reader->load_module("generator", *models_.generator);
+    reader->load_module("discriminator", *models_.discriminator);
+    reader->load_optimizer("generator", *opt_g_);
+    reader->load_optimizer("discriminator", *opt_d_);
+    reader->load_rng_state(data_rng_);
+    if (balance_) {
+      balance_ =
+          std::make_unique<BeganBalance>(train_.began, reader->tensor("began_k").item<double>());
+    }
+    step_ = reader->header().step;
+    log::info("resuming ", last_path_.string(), " at step ", step_);
+  }
+  metrics_.open(options_.run_dir / "metrics.csv", options_.resume ? std::ios::app : std::ios::out);
+  if (!metrics_)
+    throw RuntimeError((options_.run_dir / "metrics.csv").string() + ": cannot open for writing");
+  if (!options_.resume) {
+    metrics_ << "step,d_loss,g_loss,gradient_penalty,k_t,m_global,diversity_generated_db,"
+                "diversity_real_db\n";
+  }
+  log::info("train-gen: ", models_.kind, " (preset ", options_.preset, "), loss ",
+            gan_loss_name(train_.loss), ", ", train_.n_critic, " D step(s) per G step, batch ",
+            train_.batch_size, ", Adam ", train_.learning_rate, " (", train_.beta1, ", ",
+            train_.beta2, "), device ", device_.str(), ", ", n_threads, " threads");
+}
+
+void GenTrainer::load_data(const CheckpointReader* reader) {
+  data::ClipOptions clip_options;
+  clip_options.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
+  clip_options.clip_samples = models_.n_samples;
+  clip_options.max_clips_per_file = train_.max_clips_per_file;
+  auto clips = data::load_clips(options_.clips_dir, clip_options).clips;
+  if (models_.kind == "wavegan") {
+    data_ = clips.unsqueeze(1);
+  } else {
+    data::SpecImageOptions image_options{models_.specgan.image_size, models_.specgan.n_samples,
+                                         models_.specgan.window_samples,
+                                         models_.specgan.hop_samples};
+    auto log_images = data::log_magnitude_images(clips, image_options);
+    if (reader) {
+      // The generator was trained against the checkpoint's statistics: keep them.
+      normaliser_.mean = reader->tensor("spec_mean");
+      normaliser_.std = reader->tensor("spec_std");
+    } else {
+      normaliser_ = data::SpecNormaliser::fit(log_images);
+    }
+    data_ = normaliser_.normalise(log_images);
+  }
+  // A fixed, seeded subset for the reference diversity (std::mt19937_64 of its own, so that the
+  // training stream does not depend on it).
+  std::mt19937_64 pick(train_.seed);
+  std::vector<int64_t> indices(clips.size(0));
+  std::iota(indices.begin(), indices.end(), 0);
+  std::shuffle(indices.begin(), indices.end(), pick);
+  indices.resize(std::min<int64_t>(clips.size(0), kMaxDiversityClips));
+  diversity_clips_ = clips.index_select(0, torch::tensor(indices));
+  LogMelOptions features;
+  features.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
+  diversity_real_ = clip_diversity(diversity_clips_, features);
+
+  // The generated batch is made from the same latent points every time, drawn from a generator
+  // of their own: figures over training are comparable, and measuring leaves the training
+  // random stream (and so exact resume) untouched.
+  std::mt19937_64 latent_rng(train_.seed + 1);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  diversity_latents_ = torch::empty({train_.diversity_batch, models_.latent_dim});
+  float* z = diversity_latents_.data_ptr<float>();
+  for (int64_t i = 0; i < diversity_latents_.numel(); ++i)
+    z[i] = uniform(latent_rng);
+  log::info("diversity of the real clips: ", diversity_real_,
+            " dB (mean pairwise log-mel "
+            "distance over ",
+            diversity_clips_.size(0), " clips)");
+}
+
+torch::Tensor GenTrainer::real_batch() {
+  // Batches are drawn uniformly with replacement, so any number of clips (even fewer than a
+  // batch) trains; the draw comes from data_rng_, saved in the checkpoint.
+  std::uniform_int_distribution<int64_t> pick(0, data_.size(0) - 1);
+  std::vector<int64_t> indices(train_.batch_size);
+  for (auto& index : indices)
+    index = pick(data_rng_);
+  return data_.index_select(0, torch::tensor(indices)).to(device_);
+}
+
+torch::Tensor GenTrainer::latent_batch(int64_t n) const {
+  // z ~ U[-1, 1] (WaveGAN section 3.1), drawn on the CPU generator for reproducibility.
+  return (torch::rand({n, models_.latent_dim}) * 2 - 1).to(device_);
+}
+
+void GenTrainer::step_discriminator() {
+  auto real = real_batch();
+  torch::Tensor fake;
+  {
+    torch::NoGradGuard no_grad;
+    fake = models_.generate(latent_batch(train_.batch_size));
+  }
+  torch::Tensor loss;
+  if (balance_) {
+    auto real_energy = BeganBalance::energy(real, models_.reconstruct(real));
+    auto fake_energy = BeganBalance::energy(fake, models_.reconstruct(fake));
+    loss = balance_->losses(real_energy, fake_energy).discriminator;
+    real_energy_ = real_energy.item<double>();
+  } else {
+    loss = discriminator_loss(train_.loss, models_.score(real), models_.score(fake));
+    if (train_.loss == GanLoss::kWganGp) {
+      auto penalty = gradient_penalty(models_.score, real, fake, train_.gp_weight);
+      penalty_ = penalty.item<double>();
+      loss = loss + penalty;
+    }
+  }
+  d_loss_ = loss.item<double>();
+  require_finite("discriminator loss", d_loss_, step_ + 1);
+  opt_d_->zero_grad();
+  loss.backward();
+  opt_d_->step();
+}
+
+void GenTrainer::step_generator() {
+  auto fake = models_.generate(latent_batch(train_.batch_size));
+  torch::Tensor loss;
+  if (balance_) {
+    loss = BeganBalance::energy(fake, models_.reconstruct(fake));
+  } else {
+    loss = generator_loss(train_.loss, models_.score(fake));
+  }
+  g_loss_ = loss.item<double>();
+  require_finite("generator loss", g_loss_, step_ + 1);
+  opt_g_->zero_grad();
+  loss.backward();
+  opt_g_->step();
+  if (balance_) balance_->update(real_energy_, g_loss_);
+}
+
+void GenTrainer::log_step() {
+  const bool measure = step_ % train_.diversity_every == 0 || step_ == train_.n_steps;
+  if (measure) {
+    torch::NoGradGuard no_grad;
+    models_.generator->eval();
+    auto generated = models_.generate(diversity_latents_.to(device_));
+    models_.generator->train();
+    LogMelOptions features;
+    features.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
+    diversity_generated_ = clip_diversity(to_waveforms(models_, normaliser_, generated), features);
+  }
+  metrics_ << step_ << ',' << d_loss_ << ',' << g_loss_ << ',' << penalty_ << ','
+           << (balance_ ? balance_->k() : 0.0) << ',' << (balance_ ? balance_->m_global() : 0.0)
+           << ',';
+  if (measure)
+    metrics_ << diversity_generated_ << ',' << diversity_real_;
+  else
+    metrics_ << ',';
+  metrics_ << '\n';
+  metrics_.flush();
+  if (measure) {
+    log::debug("step ", step_, ": diversity generated ", diversity_generated_, " dB, real ",
+               diversity_real_, " dB");
+  }
+}
+
+void GenTrainer::write_checkpoint() const {
+  CheckpointHeader header;
+  header.kind = models_.kind;
+  header.preset = options_.preset;
+  header.config = config_;
+  header.step = step_;
+  header.epoch = step_ * train_.batch_size * train_.n_critic / std::max<int64_t>(1, data_.size(0));
+  CheckpointWriter writer(header);
+  writer.add_module("generator", *models_.generator);
+  writer.add_module("discriminator", *models_.discriminator);
+  writer.add_optimizer("generator", *opt_g_);
+  writer.add_optimizer("discriminator", *opt_d_);
+  if (balance_) writer.add_tensor("began_k", torch::tensor(balance_->k(), torch::kDouble));
+  if (models_.kind == "specgan") {
+    writer.add_tensor("spec_mean", normaliser_.mean);
+    writer.add_tensor("spec_std", normaliser_.std);
+  }
+  writer.add_rng_state(data_rng_);
+  writer.write(last_path_);
+}
+
+GenTrainSummary GenTrainer::run() {
+  set_up();
+  const int64_t first_step = step_;
+  Progress progress("train-gen", train_.n_steps - first_step, "steps");
+  models_.generator->train();
+  models_.discriminator->train();
+  while (step_ < train_.n_steps) {
+    for (int64_t i = 0; i < train_.n_critic; ++i)
+      step_discriminator();
+    step_generator();
+    ++step_;
+    log_step();
+
+    std::ostringstream detail;
+    detail.precision(4);
+    detail << "D " << d_loss_ << "  G " << g_loss_;
+    if (balance_) detail << "  k " << balance_->k() << "  M " << balance_->m_global();
+    detail << "  diversity " << diversity_generated_ << "/" << diversity_real_ << " dB";
+    progress.update(step_ - first_step, detail.str());
+
+    if (step_ % train_.checkpoint_every == 0) write_checkpoint();
+    if (interrupt_requested()) {
+      write_checkpoint();
+      progress.finish(detail.str());
+      throw Interrupted("train-gen stopped at step " + std::to_string(step_) + "; " +
+                        last_path_.string() + " written (continue with --resume)");
+    }
+    if (options_.max_minutes > 0 && progress.elapsed_s() > options_.max_minutes * 60) {
+      log::info("time limit of ", options_.max_minutes, " min reached at step ", step_);
+      break;
+    }
+  }
+  write_checkpoint();
+  progress.finish();
+  log::info("checkpoint: ", last_path_.string(), " (step ", step_, ")");
+  return {step_,     d_loss_, g_loss_, diversity_generated_, diversity_real_, progress.elapsed_s(),
+          last_path_};
+}
+
+}  // namespace
+
+GenTrainSummary train_generator(const GenTrainOptions& options) {
+  if (options.run_dir.empty()) throw UsageError("train-gen: --out is required");
+  return GenTrainer(options).run();
+}
+
+}  // namespace rawgan::train

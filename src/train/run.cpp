@@ -1,0 +1,59 @@
+#include "rawgan/train/run.h"
+
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
+
+namespace rawgan::train {
+
+torch::Device select_device(const std::string& name) {
+  if (name == "auto") return torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+  if (name == "cpu") return torch::kCPU;
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available()) {
+      throw UsageError("--device " + name +
+                       ": this build of LibTorch or this machine has no CUDA device");
+    }
+    try {
+      return torch::Device(name);
+    } catch (const c10::Error&) {
+      throw UsageError("--device: '" + name + "' is not a device name (cuda or cuda:N)");
+    }
+  }
+  throw UsageError("--device: expected auto, cpu or cuda, got '" + name + "'");
+}
+
+int set_thread_count(int n_threads) {
+  const int n = n_threads > 0 ? n_threads : std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(n);
+  return n;
+}
+
+std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool resume) {
+  const auto last = run_dir / "last.pt";
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(last, ec);
+  if (resume && !exists) throw InputError(last.string() + ": no checkpoint to resume from");
+  if (!resume && exists)
+    throw UsageError(run_dir.string() +
+                     " already holds a run (last.pt); pass --resume to continue it or choose "
+                     "another --out");
+  std::filesystem::create_directories(run_dir, ec);
+  if (ec)
+    throw RuntimeError(run_dir.string() + ": cannot create run folder (" + ec.message() + ")");
+  return last;
+}
+
+void require_finite(const std::string& what, double value, int64_t step) {
+  if (std::isfinite(value)) return;
+  std::ostringstream message;
+  message << what << " is " << value << " at step " << step
+          << ": training diverged; stopping without writing a checkpoint (the last one written "
+             "is intact; try a lower learning rate)";
+  throw RuntimeError(message.str());
+}
+
+}  // namespace rawgan::train

@@ -1,0 +1,70 @@
+#include "rawgan/data/clips.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "rawgan/util/error.h"
+#include "support/test_support.h"
+
+namespace rawgan::data {
+namespace {
+
+using test::TempDir;
+
+ClipOptions clip_options(int64_t clip_samples) {
+  ClipOptions options;
+  options.sample_rate_hz = 16000;
+  options.clip_samples = clip_samples;
+  return options;
+}
+
+TEST(Clips, ShortFilesArePaddedAndLongOnesSliced) {
+  TempDir dir;
+  audio::write(dir / "short.wav", test::sine(440, 16000, 1000));
+  audio::write(dir / "long.wav", test::sine(440, 16000, 2500));  // 2 full clips and a rest
+  auto set = load_clips(dir.path(), clip_options(1024));
+  ASSERT_EQ(set.files.size(), 2u);
+  EXPECT_EQ(set.clips.size(0), 1 + 3);
+  EXPECT_EQ(set.clips.size(1), 1024);
+  EXPECT_EQ(set.n_padded, 1);
+  EXPECT_EQ(set.n_sliced, 1);
+  // Files are sorted: long.wav first. Its last clip holds 2500 - 2048 = 452 samples, then zeros.
+  auto last_of_long = set.clips[2];
+  EXPECT_GT(last_of_long.narrow(0, 0, 452).abs().max().item<float>(), 0.4f);
+  EXPECT_EQ(last_of_long.narrow(0, 452, 1024 - 452).abs().max().item<float>(), 0.0f);
+  EXPECT_EQ(set.clips[3].narrow(0, 1000, 24).abs().max().item<float>(), 0.0f);
+}
+
+TEST(Clips, OtherRatesAndChannelsAreConverted) {
+  TempDir dir;
+  audio::Audio stereo{std::vector<float>(2 * 4410, 0.25f), 44100, 2};
+  audio::write(dir / "stereo.wav", stereo);
+  auto set = load_clips(dir.path(), clip_options(4096));
+  ASSERT_EQ(set.clips.size(0), 1);
+  // 0.1 s at 16 kHz is 1600 samples; the rest of the clip is padding.
+  EXPECT_NEAR(set.clips[0][800].item<float>(), 0.25f, 1e-3);
+  EXPECT_EQ(set.clips[0].narrow(0, 1700, 4096 - 1700).abs().max().item<float>(), 0.0f);
+}
+
+TEST(Clips, SilentSlicesAreDroppedButASilentFileKeepsOneClip) {
+  TempDir dir;
+  auto tone_then_silence = test::sine(440, 16000, 1024);
+  tone_then_silence.samples.resize(3 * 1024, 0.0f);
+  audio::write(dir / "a.wav", tone_then_silence);
+  audio::write(dir / "b.wav", audio::Audio{std::vector<float>(500, 0.0f), 16000, 1});
+  auto set = load_clips(dir.path(), clip_options(1024));
+  EXPECT_EQ(set.clips.size(0), 2);
+  EXPECT_EQ(set.n_silent_dropped, 2);
+}
+
+TEST(Clips, EmptyOrMissingFoldersAreInputErrors) {
+  TempDir dir;
+  EXPECT_THROW(load_clips(dir.path(), clip_options(1024)), InputError);
+  std::ofstream(dir / "notes.wav") << "not audio";
+  EXPECT_THROW(load_clips(dir.path(), clip_options(1024)), InputError);
+  EXPECT_THROW(load_clips(dir / "missing", clip_options(1024)), InputError);
+}
+
+}  // namespace
+}  // namespace rawgan::data

@@ -1,0 +1,156 @@
+// rawgan generate: writes clips sampled from a trained WaveGAN or SpecGAN checkpoint.
+//
+// --length: a clip is the model's length (e.g. 16384 samples); a shorter --length keeps the
+// start of each clip; a longer one is refused, naming the presets whose models make clips that
+// long (wavegan-long: 65536), since concatenating independent clips would not be a longer sound.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "command.h"
+#include "rawgan/audio/audio.h"
+#include "rawgan/infer/sampler.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
+#include "rawgan/util/preset.h"
+#include "rawgan/util/progress.h"
+
+namespace rawgan::cli {
+namespace {
+
+struct GenerateOptions {
+  std::string model;
+  int64_t n_clips = 1;
+  std::string out_dir;
+  int64_t seed = -1;
+  int64_t length_samples = 0;
+  int64_t interpolate_steps = 0;
+  int64_t batch_size = 32;
+  int griffin_lim_iterations = -1;
+  std::string device = "auto";
+  std::string format = "pcm16";
+};
+
+// Presets of generators whose clips are at least `n_samples` long, for the error message.
+std::string presets_at_least(int64_t n_samples) {
+  std::string names;
+  for (const auto& name : list_presets()) {
+    try {
+      auto preset = load_preset(name);
+      const auto kind = preset.value("kind", std::string());
+      if (kind != "wavegan" && kind != "specgan") continue;
+      const int64_t length = preset["model"].value("n_samples", int64_t(16384));
+      if (length >= n_samples)
+        names += (names.empty() ? "" : ", ") + name + " (" + std::to_string(length) + ")";
+    } catch (const Error&) {
+      continue;
+    }
+  }
+  return names.empty() ? "none" : names;
+}
+
+// Zero-padded so that names sort in order: clip_007.wav, line_002_step_004.wav.
+std::string padded(int64_t value, size_t width) {
+  std::string digits = std::to_string(value);
+  return std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
+}
+
+std::string clip_name(int64_t index, int64_t n, int64_t step = -1) {
+  const size_t width = std::max<size_t>(3, std::to_string(std::max<int64_t>(n - 1, 0)).size());
+  if (step < 0) return "clip_" + padded(index, width) + ".wav";
+  return "line_" + padded(index, width) + "_step_" + padded(step, 3) + ".wav";
+}
+
+int run_generate(const GenerateOptions& options) {
+  if (options.n_clips <= 0)
+    throw UsageError("-n: expected at least 1 clip, got " + std::to_string(options.n_clips));
+  if (options.length_samples < 0)
+    throw UsageError("--length: expected > 0 samples, got " +
+                     std::to_string(options.length_samples));
+  const auto format = audio::parse_sample_format(options.format);
+  infer::SamplerOptions sampler_options;
+  sampler_options.device = options.device;
+  sampler_options.batch_size = options.batch_size;
+  sampler_options.griffin_lim_iterations = options.griffin_lim_iterations;
+  infer::Sampler sampler(options.model, sampler_options);
+
+  const int64_t length = options.length_samples > 0 ? options.length_samples : sampler.n_samples();
+  if (length > sampler.n_samples()) {
+    throw UsageError("--length " + std::to_string(length) + ": " + options.model +
+                     " makes clips of " + std::to_string(sampler.n_samples()) +
+                     " samples; train a model that long instead (generator presets and their "
+                     "lengths: " +
+                     presets_at_least(length) + ")");
+  }
+  uint64_t seed = options.seed >= 0 ? static_cast<uint64_t>(options.seed) : std::random_device{}();
+  log::info("generate: ", sampler.kind(), " at step ", sampler.step(), ", seed ", seed, ", ",
+            length, " samples at ", sampler.sample_rate_hz(), " Hz");
+
+  // Latent points: N random ones, or N lines of STEPS points between pairs of random ends.
+  torch::Tensor latents;
+  std::vector<std::string> names;
+  if (options.interpolate_steps > 0) {
+    auto ends = sampler.random_latents(2 * options.n_clips, seed);
+    std::vector<torch::Tensor> lines;
+    for (int64_t i = 0; i < options.n_clips; ++i) {
+      lines.push_back(
+          infer::Sampler::interpolate(ends[2 * i], ends[2 * i + 1], options.interpolate_steps));
+      for (int64_t s = 0; s < options.interpolate_steps; ++s)
+        names.push_back(clip_name(i, options.n_clips, s));
+    }
+    latents = torch::cat(lines);
+  } else {
+    latents = sampler.random_latents(options.n_clips, seed);
+    for (int64_t i = 0; i < options.n_clips; ++i)
+      names.push_back(clip_name(i, options.n_clips));
+  }
+
+  Progress progress("generate", latents.size(0), "clips");
+  const std::filesystem::path out_dir = options.out_dir;
+  int64_t n_clipped = 0;
+  for (int64_t start = 0; start < latents.size(0); start += options.batch_size) {
+    const int64_t n = std::min(options.batch_size, latents.size(0) - start);
+    auto clips = sampler.generate(latents.narrow(0, start, n));
+    for (int64_t i = 0; i < n; ++i) {
+      audio::Audio clip{std::vector<float>(clips[i].begin(), clips[i].begin() + length),
+                        sampler.sample_rate_hz(), 1};
+      const auto path = out_dir / names[start + i];
+      n_clipped += audio::write(path, clip, format).n_clipped;
+      std::cout << path.string() << "\n";
+    }
+    progress.update(start + n);
+  }
+  progress.finish();
+  if (n_clipped > 0) log::warn(n_clipped, " samples were clipped to full scale");
+  return 0;
+}
+
+void add_generate_command(CLI::App& root, Action& action) {
+  auto options = std::make_shared<GenerateOptions>();
+  CLI::App* sub = root.add_subcommand("generate", "Write clips sampled from a trained generator");
+  sub->add_option("--model", options->model, "Checkpoint from train-gen (last.pt)")->required();
+  sub->add_option("-n", options->n_clips, "Clips to write (with --interpolate: lines to write)")
+      ->capture_default_str();
+  sub->add_option("-o,--out", options->out_dir, "Output folder")->required();
+  sub->add_option("--seed", options->seed, "Seed of the latent points (default: random, logged)");
+  sub->add_option("--length", options->length_samples,
+                  "Samples per clip, at most the model's (default: the model's)");
+  sub->add_option("--interpolate", options->interpolate_steps,
+                  "Write clips at STEPS evenly spaced points on the line between two random "
+                  "latent points, per -n");
+  sub->add_option("--batch-size", options->batch_size, "Latent points per forward pass")
+      ->capture_default_str();
+  sub->add_option("--griffin-lim", options->griffin_lim_iterations,
+                  "SpecGAN: Griffin-Lim iterations (default: the model's)");
+  sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
+  sub->add_option("--format", options->format, "pcm16, pcm24 or float32")->capture_default_str();
+  sub->callback([options, &action] { action = [options] { return run_generate(*options); }; });
+}
+
+const CommandRegistration kRegistration{90, add_generate_command};
+
+}  // namespace
+}  // namespace rawgan::cli

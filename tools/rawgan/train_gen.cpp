@@ -1,0 +1,66 @@
+// rawgan train-gen: trains WaveGAN or SpecGAN on a folder of clips (see train/gen_trainer.h).
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "command.h"
+#include "rawgan/train/gan_losses.h"
+#include "rawgan/train/gen_trainer.h"
+#include "rawgan/util/progress.h"
+
+namespace rawgan::cli {
+namespace {
+
+int run_train_gen(const train::GenTrainOptions& options) {
+  auto summary = train::train_generator(options);
+  std::cout << "steps " << summary.step << "\n"
+            << "d_loss " << summary.discriminator_loss << "\n"
+            << "g_loss " << summary.generator_loss << "\n"
+            << "diversity_generated_db " << summary.diversity_generated << "\n"
+            << "diversity_real_db " << summary.diversity_real << "\n"
+            << "time " << format_duration(summary.seconds) << "\n"
+            << "checkpoint " << summary.checkpoint.string() << "\n";
+  return 0;
+}
+
+void add_train_gen_command(CLI::App& root, Action& action) {
+  auto options = std::make_shared<train::GenTrainOptions>();
+  CLI::App* sub =
+      root.add_subcommand("train-gen", "Train a generator (WaveGAN, SpecGAN) on a folder of clips");
+  sub->add_option("--clips", options->clips_dir,
+                  "Folder of clips (recursive; any format and rate; short clips are padded, "
+                  "long ones sliced)")
+      ->required();
+  sub->add_option("--out", options->run_dir, "Run folder for last.pt and metrics.csv")->required();
+  sub->add_option("--preset", options->preset,
+                  "Preset name or .json path: wavegan, wavegan-small, wavegan-long, specgan, "
+                  "specgan-small")
+      ->capture_default_str();
+  std::string loss_help = "Adversarial loss (default: the preset's, wgan-gp):";
+  for (const auto& name : train::gan_loss_names())
+    loss_help += " " + name;
+  sub->add_option("--loss", options->loss, loss_help);
+  sub->add_option("--steps", options->n_steps, "Generator steps in total (default: preset's)");
+  sub->add_option("--batch-size", options->batch_size, "Clips per batch (default: preset's)");
+  sub->add_option("--lr", options->learning_rate, "Adam learning rate (default: preset's)");
+  sub->add_option("--n-critic", options->n_critic,
+                  "Discriminator steps per generator step (default: 5 for wgan-gp, else 1)");
+  sub->add_option("--checkpoint-every", options->checkpoint_every,
+                  "Generator steps between checkpoints (default: preset's)");
+  sub->add_option("--diversity-every", options->diversity_every,
+                  "Generator steps between diversity figures (default: preset's)");
+  sub->add_option("--seed", options->seed, "Random seed (default: the preset's, else 0)");
+  sub->add_option("--minutes", options->max_minutes,
+                  "Stop after this much training time, writing a checkpoint");
+  sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
+  sub->add_option("--threads", options->n_threads, "CPU threads (0: all)")->capture_default_str();
+  sub->add_flag("--resume", options->resume,
+                "Continue the run in --out from last.pt (its configuration; --steps may extend "
+                "it)");
+  sub->callback([options, &action] { action = [options] { return run_train_gen(*options); }; });
+}
+
+const CommandRegistration kRegistration{80, add_train_gen_command};
+
+}  // namespace
+}  // namespace rawgan::cli
