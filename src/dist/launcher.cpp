@@ -222,6 +222,17 @@ int launch_local(const LaunchOptions& options) {
   if (!first_failure) return 0;
   if (all_interrupted && interrupt_requested())
     throw Interrupted("interrupted: every rank stopped (rank 0 saved the checkpoint)");
+  // Every rank refused the same options or inputs: that is the job's own failure class.
+  bool all_same = true;
+  for (const auto& exit : exits)
+    all_same = all_same && exit.exit_code == first_failure->exit_code;
+  const std::string all_refused = "every rank stopped with exit status " +
+                                  std::to_string(first_failure->exit_code) +
+                                  " (their messages above say why)";
+  if (all_same && first_failure->exit_code == static_cast<int>(ExitCode::kUsage))
+    throw UsageError(all_refused);
+  if (all_same && first_failure->exit_code == static_cast<int>(ExitCode::kBadInput))
+    throw InputError(all_refused);
 
   std::string message = "rank " + std::to_string(first_failure->rank) + " of " +
                         std::to_string(options.n_processes) + " " + first_failure->describe() +

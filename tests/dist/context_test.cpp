@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "rawgan/dist/gradients.h"
+#include "rawgan/dist/job.h"
 #include "rawgan/util/error.h"
 
 namespace rawgan::dist {
@@ -96,6 +97,17 @@ TEST(Context, CudaRequestMapsToTheLocalGpu) {
   DistributedContext single;
   EXPECT_EQ(local_device(single, torch::Device(torch::kCUDA)), torch::Device(torch::kCUDA));
   EXPECT_EQ(local_device(single, torch::kCPU), torch::Device(torch::kCPU));
+}
+
+TEST(Job, OneProcessNeitherLaunchesNorJoins) {
+  ASSERT_EQ(std::getenv("WORLD_SIZE"), nullptr) << "run this test outside a job";
+  EXPECT_FALSE(launch_if_requested(1).has_value());
+  EXPECT_FALSE(launch_if_requested(0).has_value());
+  auto context = join_job(torch::kCPU, 5.0);
+  EXPECT_FALSE(context->is_distributed());
+  EXPECT_EQ(context->collective_timeout(), std::chrono::milliseconds(5000));
+  EXPECT_GE(threads_per_process(*context), 1);
+  EXPECT_THROW(join_job(torch::kCPU, 0.0), UsageError);
 }
 
 }  // namespace

@@ -47,10 +47,11 @@ ProcessPlacement placement_from_environment(const std::map<std::string, std::str
 std::map<std::string, std::string> environment_snapshot();
 
 struct DistributedOptions {
-  /// Longest wait for the rendezvous and for any one collective; a rank that died or hangs
-  /// ends the job after this long. Generous by default: a slow first step on a loaded machine
-  /// must not be mistaken for a dead rank.
-  std::chrono::milliseconds collective_timeout{std::chrono::seconds(60)};
+  /// Longest wait for the rendezvous and for any one collective. A rank whose process died is
+  /// noticed at once (its connections close); this bounds the wait for a rank that is alive
+  /// but stuck. It must exceed the longest time one rank works alone (rank 0 validating and
+  /// writing checkpoints while the others wait at the next collective), hence 5 minutes.
+  std::chrono::milliseconds collective_timeout{std::chrono::seconds(300)};
   /// Device the model trains on. A CUDA device selects NCCL when this build has it.
   torch::Device device = torch::kCPU;
 };
