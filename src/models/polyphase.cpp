@@ -14,8 +14,8 @@ int64_t first(const torch::ExpandingArray<1>& value) {
 }  // namespace
 
 PolyphaseConvTranspose1dImpl::PolyphaseConvTranspose1dImpl(
-    const torch::nn::ConvTranspose1dOptions& options)
-    : options_(options) {
+    const torch::nn::ConvTranspose1dOptions& options, int64_t min_out_channels)
+    : options_(options), min_out_channels_(min_out_channels) {
   if (options.groups() != 1 || first(options.dilation()) != 1)
     throw UsageError("polyphase transposed convolution: groups and dilation must be 1, got " +
                      std::to_string(options.groups()) + " and " +
@@ -31,8 +31,11 @@ PolyphaseConvTranspose1dImpl::PolyphaseConvTranspose1dImpl(
 
 void PolyphaseConvTranspose1dImpl::polyphase_parameters(torch::Tensor& phase_weight,
                                                         torch::Tensor& phase_bias) {
-  const bool cacheable = !torch::GradMode::is_enabled();
-  const int64_t bias_version = bias.defined() ? bias._version() : 0;
+  // Parameters made under InferenceMode carry no version counter, so changes to them cannot be
+  // detected: their phases are rebuilt on every call.
+  const bool cacheable = !torch::GradMode::is_enabled() && !weight.is_inference() &&
+                         !(bias.defined() && bias.is_inference());
+  const int64_t bias_version = bias.defined() && cacheable ? bias._version() : 0;
   if (cacheable && cached_weight_.defined() && cached_data_ == weight.data_ptr() &&
       cached_version_ == weight._version() && cached_bias_version_ == bias_version) {
     phase_weight = cached_weight_;
@@ -77,6 +80,9 @@ torch::Tensor PolyphaseConvTranspose1dImpl::forward(const torch::Tensor& x) {
   const int64_t n_out =
       (length - 1) * stride - 2 * padding + kernel + first(options_.output_padding());
   const int64_t out = weight.size(1);
+  if (out < min_out_channels_)
+    return torch::conv_transpose1d(x, weight, bias, stride, padding,
+                                   first(options_.output_padding()));
 
   torch::Tensor phase_weight;
   torch::Tensor phase_bias;

@@ -27,7 +27,7 @@ TEST_P(PolyphaseTest, MatchesConvTranspose1dForwardAndBackward) {
                      .padding(shape.padding)
                      .output_padding(shape.output_padding);
   torch::nn::ConvTranspose1d reference(options);
-  PolyphaseConvTranspose1d polyphase(options);
+  PolyphaseConvTranspose1d polyphase(options, 0);  // 0: polyphase at every size
   {
     torch::NoGradGuard no_grad;
     polyphase->weight.copy_(reference->weight);
@@ -68,7 +68,7 @@ TEST(Polyphase, SameInitialisationAndParameterNamesAsConvTranspose1d) {
   torch::manual_seed(11);
   torch::nn::ConvTranspose1d reference(options);
   torch::manual_seed(11);
-  PolyphaseConvTranspose1d polyphase(options);
+  PolyphaseConvTranspose1d polyphase(options, 0);  // 0: polyphase at every size
   EXPECT_TRUE(torch::equal(polyphase->weight, reference->weight));
   EXPECT_TRUE(torch::equal(polyphase->bias, reference->bias));
   const auto names = polyphase->named_parameters().keys();
@@ -79,7 +79,7 @@ TEST(Polyphase, CachedPhasesFollowWeightChangesInInferenceMode) {
   auto options =
       torch::nn::ConvTranspose1dOptions(2, 2, 31).stride(2).padding(15).output_padding(1);
   torch::nn::ConvTranspose1d reference(options);
-  PolyphaseConvTranspose1d polyphase(options);
+  PolyphaseConvTranspose1d polyphase(options, 0);  // 0: polyphase at every size
   torch::Tensor x = torch::randn({1, 2, 16});
   for (int round = 0; round < 2; ++round) {
     {
@@ -92,6 +92,28 @@ TEST(Polyphase, CachedPhasesFollowWeightChangesInInferenceMode) {
     torch::Tensor difference = polyphase->forward(x) - reference->forward(x);
     EXPECT_LT(difference.abs().max().item<double>(), kTolerance * 10) << "round " << round;
   }
+}
+
+TEST(Polyphase, WorksWhenBuiltUnderInferenceMode) {
+  // Such parameters have no version counter; the module must not depend on one.
+  torch::InferenceMode inference;
+  auto options = torch::nn::ConvTranspose1dOptions(2, 3, 31).stride(2).padding(15);
+  PolyphaseConvTranspose1d polyphase(options, 0);  // 0: polyphase at every size
+  torch::nn::ConvTranspose1d reference(options);
+  polyphase->weight.copy_(reference->weight);
+  polyphase->bias.copy_(reference->bias);
+  torch::Tensor x = torch::randn({2, 2, 20});
+  EXPECT_LT((polyphase->forward(x) - reference->forward(x)).abs().max().item<double>(), kTolerance);
+}
+
+TEST(Polyphase, NarrowLayersFallBackToTheTransposedConvolution) {
+  auto options = torch::nn::ConvTranspose1dOptions(8, 1, 31).stride(2).padding(15);
+  torch::nn::ConvTranspose1d reference(options);
+  PolyphaseConvTranspose1d fallback(options);  // 1 output channel: below the default minimum
+  fallback->weight.detach().copy_(reference->weight.detach());
+  fallback->bias.detach().copy_(reference->bias.detach());
+  torch::Tensor x = torch::randn({2, 8, 40});
+  EXPECT_LT((fallback->forward(x) - reference->forward(x)).abs().max().item<double>(), kTolerance);
 }
 
 TEST(Polyphase, RefusesGroupsAndDilation) {

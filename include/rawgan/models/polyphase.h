@@ -21,8 +21,15 @@ namespace rawgan::models {
 
 class PolyphaseConvTranspose1dImpl : public torch::nn::Module {
  public:
+  /// Layers with fewer than this many output channels run as LibTorch's transposed
+  /// convolution: measured with Debian's LibTorch 1.13 on 2 cores (rawgan bench --decoder),
+  /// oneDNN's convolution with so few output channels is slower than im2col + GEMM.
+  static constexpr int64_t kDefaultMinOutChannels = 32;
+
   /// Throws UsageError for groups or dilation other than 1 or a padding mode other than zeros.
-  explicit PolyphaseConvTranspose1dImpl(const torch::nn::ConvTranspose1dOptions& options);
+  /// `min_out_channels`: below it, forward uses torch::conv_transpose1d (0: always polyphase).
+  explicit PolyphaseConvTranspose1dImpl(const torch::nn::ConvTranspose1dOptions& options,
+                                        int64_t min_out_channels = kDefaultMinOutChannels);
 
   /// x: [batch, in_channels, length] -> [batch, out_channels, (length - 1) * stride
   ///   - 2 * padding + kernel + output_padding], as torch::nn::ConvTranspose1d.
@@ -39,6 +46,7 @@ class PolyphaseConvTranspose1dImpl : public torch::nn::Module {
   void polyphase_parameters(torch::Tensor& weight, torch::Tensor& bias);
 
   torch::nn::ConvTranspose1dOptions options_;
+  int64_t min_out_channels_;
   torch::Tensor cached_weight_;
   torch::Tensor cached_bias_;
   const void* cached_data_ = nullptr;
