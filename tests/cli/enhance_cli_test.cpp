@@ -1,0 +1,135 @@
+// End-to-end tests of `rawgan enhance`, with a tiny SEGAN trained for two steps by
+// `rawgan train` (so the checkpoint is exactly what users get).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "rawgan/audio/audio.h"
+#include "support/test_support.h"
+
+namespace rawgan::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A SEGAN small enough to train and run in a second: 1024-sample windows, two encoder layers.
+void write_tiny_preset(const fs::path& path) {
+  std::ofstream(path) << R"({"kind": "segan", "model": {"sample_rate_hz": 16000,
+    "window_samples": 1024, "kernel_size": 31, "stride": 2, "encoder_channels": [4, 8],
+    "latent": true, "pre_emphasis": 0.95, "discriminator_norm": "virtual"},
+    "train": {"batch_size": 2, "valid_every": 0}})";
+}
+
+class EnhanceCli : public ::testing::Test {
+ protected:
+  // Trains the tiny model once for all tests of this suite.
+  static void SetUpTestSuite() {
+    const auto data = shared_data_dir();
+    if (!data) return;
+    dir_ = new TempDir();
+    const fs::path pairs = *data / "pairs" / "vbd-train";
+    write_tiny_preset(*dir_ / "tiny.json");
+    const CliResult trained = run_cli(
+        {"train", "--noisy", (pairs / "noisy").string(), "--clean", (pairs / "clean").string(),
+         "--valid-noisy", (pairs / "noisy").string(), "--valid-clean", (pairs / "clean").string(),
+         "--preset", (*dir_ / "tiny.json").string(), "--steps", "2", "--device", "cpu", "--out",
+         (*dir_ / "run").string()});
+    train_log_ = new std::string(trained.err);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete train_log_;
+    dir_ = nullptr;
+    train_log_ = nullptr;
+  }
+
+  fs::path checkpoint() const {
+    const fs::path path = *dir_ / "run" / "last.pt";
+    if (!fs::exists(path)) ADD_FAILURE() << "rawgan train wrote no checkpoint:\n" << *train_log_;
+    return path;
+  }
+
+  static TempDir* dir_;
+  static std::string* train_log_;
+};
+
+TempDir* EnhanceCli::dir_ = nullptr;
+std::string* EnhanceCli::train_log_ = nullptr;
+
+TEST_F(EnhanceCli, FolderOutputsHaveTheInputsLengthsAndRates) {
+  RAWGAN_REQUIRE_SHARED_DATA(data);
+  const fs::path noisy = data / "pairs" / "vbd-train" / "noisy";
+  TempDir out;
+  const CliResult result =
+      run_cli({"enhance", "--model", checkpoint().string(), noisy.string(), "-o",
+               out.path().string(), "--device", "cpu", "--batch-size", "3", "--threads", "1"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("real-time factor"), std::string::npos) << result.err;
+  int n_files = 0;
+  for (const auto& entry : fs::directory_iterator(noisy)) {
+    const fs::path output = out.path() / entry.path().filename().replace_extension(".wav");
+    ASSERT_TRUE(fs::exists(output)) << output;
+    const audio::FileInfo in = audio::probe(entry.path());
+    const audio::FileInfo enhanced = audio::probe(output);
+    EXPECT_EQ(enhanced.n_frames, in.n_frames) << output;
+    EXPECT_EQ(enhanced.sample_rate_hz, in.sample_rate_hz);
+    EXPECT_EQ(enhanced.n_channels, in.n_channels);
+    ++n_files;
+  }
+  EXPECT_EQ(n_files, 3);
+}
+
+TEST_F(EnhanceCli, StereoFileAtAnotherRateKeepsItsShape) {
+  RAWGAN_REQUIRE_SHARED_DATA(data);
+  TempDir work;
+  // 44.1 kHz stereo of 16385 frames: resampled to 16 kHz and back, each channel enhanced.
+  const audio::Audio left = sine(440, 44100, 16385);
+  const audio::Audio right = white_noise(44100, 16385, 0.1f, 3);
+  audio::Audio stereo{{}, 44100, 2};
+  for (size_t i = 0; i < left.samples.size(); ++i) {
+    stereo.samples.push_back(left.samples[i]);
+    stereo.samples.push_back(right.samples[i]);
+  }
+  audio::write(work / "stereo.wav", stereo);
+  const CliResult result =
+      run_cli({"enhance", "--model", checkpoint().string(), (work / "stereo.wav").string(), "-o",
+               (work / "clean.wav").string(), "--device", "cpu", "--format", "float32",
+               "--overlap-ms", "8"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const audio::FileInfo enhanced = audio::probe(work / "clean.wav");
+  EXPECT_EQ(enhanced.n_frames, 16385);
+  EXPECT_EQ(enhanced.n_channels, 2);
+  EXPECT_EQ(enhanced.sample_rate_hz, 44100);
+}
+
+TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {
+  TempDir work;
+  audio::write(work / "in.wav", sine(440, 16000, 1000));
+  std::ofstream(work / "not-a-checkpoint.pt") << "hello";
+
+  CliResult result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
+                              (work / "in.wav").string(), "-o", (work / "out").string()});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("missing.pt"), std::string::npos) << result.err;
+
+  result = run_cli({"enhance", "--model", (work / "not-a-checkpoint.pt").string(),
+                    (work / "in.wav").string(), "-o", (work / "out").string()});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("not-a-checkpoint.pt"), std::string::npos) << result.err;
+
+  // Writing over the input is refused before anything is loaded.
+  result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
+                    (work / "in.wav").string(), "-o", (work / "in.wav").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+
+  result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
+                    (work / "nothing-here.wav").string(), "-o", (work / "out").string()});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("nothing-here.wav"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace rawgan::test
