@@ -1,0 +1,50 @@
+// Making paired training data: clean speech plus noise at a chosen signal-to-noise ratio.
+//
+// SNR here is global over the whole file: 10 log10(sum s^2 / sum (g n)^2) dB for clean s and
+// the scaled noise segment g n of the same length (no voice-activity weighting, like the
+// VoiceBank-DEMAND recipe's file-level SNR).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace rawgan::data {
+
+/// `n_samples` of `noise` starting at `offset`, wrapping around to its start as often as
+/// needed. `noise` must not be empty.
+std::vector<float> noise_segment(const std::vector<float>& noise, int64_t offset,
+                                 int64_t n_samples);
+
+/// The gain g that puts `noise` at `snr_db` below `clean` (definition above). Both must have
+/// energy; throws InputError otherwise.
+double noise_gain_for_snr(const std::vector<float>& clean, const std::vector<float>& noise,
+                          double snr_db);
+
+struct MixOptions {
+  std::filesystem::path clean_dir;
+  std::filesystem::path noise_dir;
+  std::filesystem::path out_dir;  ///< receives noisy/ and clean/ with the same relative names
+  std::vector<double> snrs_db = {0, 5, 10, 15};
+  uint64_t seed = 0;
+  /// Mixtures made of each clean file, each with its own noise file, segment and SNR.
+  int64_t copies = 1;
+};
+
+struct MixReport {
+  int64_t n_written = 0;   ///< pairs written
+  int64_t n_skipped = 0;   ///< silent or empty clean files
+  int64_t n_rescaled = 0;  ///< mixtures scaled down (both files alike) to avoid clipping
+};
+
+/// For every clean file (recursive, sorted), `copies` times: picks a noise file, an offset and
+/// an SNR from `snrs_db` with a generator seeded by `seed`; reads the noise at the clean
+/// file's rate in mono (looped if shorter); writes out_dir/noisy/<rel>_<noise>_snr<S>.wav and
+/// the clean file under the same name in out_dir/clean/ (mono, 16-bit, the clean file's rate).
+/// When the mixture would clip, noisy and clean are scaled by the same factor to a peak of
+/// 0.99, keeping the SNR. Throws InputError for missing or empty folders, UsageError for an
+/// empty SNR list; reports progress and stops with Interrupted on Ctrl-C.
+MixReport mix_folders(const MixOptions& options);
+
+}  // namespace rawgan::data

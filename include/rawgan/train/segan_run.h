@@ -1,0 +1,54 @@
+// A whole SEGAN training run, as `rawgan train` performs it: pair and load the folders, hold
+// out validation pairs, train with progress, validate every N steps, keep RUNDIR/last.pt and
+// RUNDIR/best.pt, resume exactly, stop cleanly on Ctrl-C.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "rawgan/models/segan.h"
+#include "rawgan/train/segan_trainer.h"
+
+namespace rawgan::train {
+
+struct SeganRunOptions {
+  std::filesystem::path noisy_dir, clean_dir;
+  /// Separate validation folders; when empty, train.validation_fraction of the pairs is held
+  /// out instead.
+  std::filesystem::path valid_noisy_dir, valid_clean_dir;
+  std::filesystem::path run_dir;  ///< receives last.pt and best.pt
+  std::string preset;             ///< name recorded in checkpoints
+  models::SeganOptions model;
+  SeganTrainOptions train;
+  torch::Device device = torch::kCPU;
+  bool resume = false;  ///< continue from run_dir/last.pt (its model and training options win,
+                        ///< except steps and epochs when given here as non-zero)
+  bool skip_unpaired = false;
+  /// Called after every step with the step count reached and its losses (e.g. by tests, or
+  /// to log elsewhere); runs on the training thread.
+  std::function<void(int64_t step, const SeganStepLosses& losses)> on_step;
+};
+
+/// What a run did, for the summary line.
+struct SeganRunResult {
+  int64_t steps = 0;             ///< steps done in total (including those before a resume)
+  int64_t windows_trained = 0;   ///< windows seen in this process
+  double seconds = 0;            ///< training time in this process
+  double best_ssnr_gain_db = 0;  ///< best validation segmental SNR gain (NaN: no validation)
+  SeganStepLosses last_losses;
+};
+
+/// Validation figures: means over the validation pairs, enhanced versus noisy, in dB.
+struct SeganValidation {
+  double snr_gain_db = 0;
+  double ssnr_gain_db = 0;
+};
+
+/// Runs training as described above. Throws InputError / UsageError for bad data or options,
+/// RuntimeError when a loss diverges (no checkpoint written for that step), and Interrupted
+/// after writing last.pt when Ctrl-C is pressed.
+SeganRunResult run_segan_training(const SeganRunOptions& options);
+
+}  // namespace rawgan::train

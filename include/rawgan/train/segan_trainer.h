@@ -1,0 +1,116 @@
+// Training SEGAN (Pascual et al. 2017): the options of a run, one optimisation step of both
+// networks, and the checkpoint they are saved to and resumed from.
+//
+// Checkpoint layout (train::CheckpointWriter): kind "segan"; header.config =
+// {"model": SeganOptions::to_json(), "train": SeganTrainOptions::to_json()}; modules and
+// optimisers named "generator" and "discriminator"; the LibTorch CPU RNG and the data RNG.
+//
+// Call order: construct, optionally load(), set_reference_batch() (needed for virtual batch
+// norm), then train_step() repeatedly. Not thread-safe.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+#include "rawgan/models/segan.h"
+#include "rawgan/train/checkpoint.h"
+
+namespace rawgan::train {
+
+/// How a SEGAN is trained. Defaults follow the paper (sec. 4) except the batch size, which is
+/// sized for a CPU (the paper uses 400).
+struct SeganTrainOptions {
+  int64_t batch_size = 16;
+  std::string optimizer = "rmsprop";  ///< "rmsprop" (the paper's) or "adam"
+  double learning_rate = 2e-4;
+  double l1_weight = 100;  ///< lambda of SEGAN eq. 5
+  uint64_t seed = 0;       ///< weights, data order, validation split, z
+  int64_t steps = 0;       ///< optimiser steps in total; 0: use `epochs`
+  int64_t epochs = 0;      ///< passes over the training windows, when steps is 0
+  int64_t valid_every =
+      200;  ///< steps between validations (and last.pt writes); 0: only at the end
+  double validation_fraction = 0.1;  ///< of the training pairs, when no validation folders
+  /// Pairs whose lengths differ by at most this many samples are trimmed to the shorter.
+  int64_t max_length_mismatch_samples = 32;
+
+  /// Throws UsageError naming the setting when it is out of range.
+  void validate() const;
+  /// Missing keys keep their defaults; unknown keys throw UsageError naming them.
+  static SeganTrainOptions from_json(const nlohmann::json& json);
+  nlohmann::json to_json() const;
+};
+
+/// The losses of one step (SEGAN eqs. 4 and 5), as plain numbers for logging.
+struct SeganStepLosses {
+  double discriminator_real = 0;     ///< 1/2 E[(D(x, x~) - 1)^2]
+  double discriminator_fake = 0;     ///< 1/2 E[D(G(z, x~), x~)^2]
+  double generator_adversarial = 0;  ///< 1/2 E[(D(G(z, x~), x~) - 1)^2]
+  double generator_l1 = 0;           ///< mean |G(z, x~) - x| (before the lambda weight)
+};
+
+class SeganTrainer {
+ public:
+  /// Builds both networks on `device` (weights drawn from the global LibTorch generator, so
+  /// seed it first) and their optimisers.
+  SeganTrainer(const models::SeganOptions& model, const SeganTrainOptions& train,
+               torch::Device device);
+
+  /// The fixed reference batch of virtual batch norm (clean and noisy windows
+  /// [n, 1, window_samples], any device). Its statistics are recomputed with the current
+  /// discriminator before each discriminator pass (Salimans et al. 2016, sec. 3.4).
+  void set_reference_batch(const torch::Tensor& clean, const torch::Tensor& noisy);
+
+  /// Called after each backward pass with the network whose gradients are ready, before its
+  /// optimiser steps: the place to all-reduce gradients across processes.
+  using GradientHook = std::function<void(torch::nn::Module&)>;
+  void set_gradient_hook(GradientHook hook) { gradient_hook_ = std::move(hook); }
+
+  /// One step of SEGAN training on pre-emphasised windows [batch, 1, window_samples]:
+  /// a discriminator update with the least-squares loss on (clean, noisy) as real and
+  /// (G(z, noisy), noisy) as fake, then a generator update with the least-squares loss plus
+  /// l1_weight * L1 to clean. Throws RuntimeError (before the optimiser step it concerns) when a
+  /// loss is NaN or infinite. Increments step().
+  SeganStepLosses train_step(const torch::Tensor& noisy, const torch::Tensor& clean);
+
+  /// Enhances pre-emphasised windows [batch, 1, window_samples] without gradients, in eval mode.
+  torch::Tensor enhance(const torch::Tensor& noisy, const torch::Tensor& z = {});
+
+  /// Writes everything needed to resume: both networks, both optimisers, the RNG states and
+  /// `header` (whose kind, config and step are filled in here).
+  void save(const std::filesystem::path& path, CheckpointHeader header,
+            const std::mt19937_64& data_rng) const;
+  /// Restores what save() wrote (also the step counter and the RNG states).
+  void load(const CheckpointReader& reader, std::mt19937_64& data_rng);
+
+  /// The configuration stored in checkpoints: {"model": ..., "train": ...}.
+  nlohmann::json config() const;
+
+  models::SeganGenerator& generator() { return generator_; }
+  models::SeganDiscriminator& discriminator() { return discriminator_; }
+  const models::SeganOptions& model_options() const { return model_; }
+  const SeganTrainOptions& train_options() const { return train_; }
+  torch::Device device() const { return device_; }
+  int64_t step() const { return step_; }
+
+ private:
+  void refresh_reference();
+
+  models::SeganOptions model_;
+  SeganTrainOptions train_;
+  torch::Device device_;
+  models::SeganGenerator generator_;
+  models::SeganDiscriminator discriminator_;
+  std::unique_ptr<torch::optim::Optimizer> generator_optimizer_;
+  std::unique_ptr<torch::optim::Optimizer> discriminator_optimizer_;
+  torch::Tensor reference_clean_, reference_noisy_;
+  GradientHook gradient_hook_;
+  int64_t step_ = 0;
+};
+
+}  // namespace rawgan::train

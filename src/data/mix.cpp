@@ -1,0 +1,155 @@
+#include "rawgan/data/mix.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
+#include "rawgan/util/log.h"
+#include "rawgan/util/progress.h"
+
+namespace rawgan::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+double energy(const std::vector<float>& samples) {
+  double sum = 0;
+  for (float s : samples)
+    sum += static_cast<double>(s) * s;
+  return sum;
+}
+
+// "5", "-2.5": the SNR as it appears in file names.
+std::string snr_label(double snr_db) {
+  std::ostringstream out;
+  out << snr_db;
+  return out.str();
+}
+
+// Noise files read once (mono, native rate), resampled once per speech rate that asks.
+class NoiseBank {
+ public:
+  explicit NoiseBank(const fs::path& dir) {
+    for (const fs::path& path : audio::find_audio_files(dir)) {
+      audio::Audio noise = audio::to_mono(audio::read(path));
+      if (energy(noise.samples) <= 0) {
+        log::warn(path.string(), ": silent; not used as noise");
+        continue;
+      }
+      paths_.push_back(path);
+      native_.push_back(std::move(noise));
+    }
+    if (paths_.empty()) throw InputError(dir.string() + ": no usable noise files");
+  }
+
+  size_t size() const { return paths_.size(); }
+  const fs::path& path(size_t i) const { return paths_[i]; }
+
+  const std::vector<float>& at_rate(size_t i, int sample_rate_hz) {
+    auto key = std::make_pair(i, sample_rate_hz);
+    auto it = resampled_.find(key);
+    if (it == resampled_.end()) {
+      it = resampled_.emplace(key, audio::resample(native_[i], sample_rate_hz).samples).first;
+    }
+    return it->second;
+  }
+
+ private:
+  std::vector<fs::path> paths_;
+  std::vector<audio::Audio> native_;
+  std::map<std::pair<size_t, int>, std::vector<float>> resampled_;
+};
+
+}  // namespace
+
+std::vector<float> noise_segment(const std::vector<float>& noise, int64_t offset,
+                                 int64_t n_samples) {
+  if (noise.empty()) throw InputError("noise_segment: empty noise");
+  const int64_t n_noise = static_cast<int64_t>(noise.size());
+  std::vector<float> segment(static_cast<size_t>(n_samples));
+  int64_t position = ((offset % n_noise) + n_noise) % n_noise;
+  for (int64_t i = 0; i < n_samples; ++i) {
+    segment[i] = noise[position];
+    if (++position == n_noise) position = 0;
+  }
+  return segment;
+}
+
+double noise_gain_for_snr(const std::vector<float>& clean, const std::vector<float>& noise,
+                          double snr_db) {
+  const double clean_energy = energy(clean);
+  const double noise_energy = energy(noise);
+  if (clean_energy <= 0 || noise_energy <= 0) {
+    throw InputError("cannot mix at an SNR: the clean or the noise signal is silent");
+  }
+  // snr_db = 10 log10(E_s / (g^2 E_n))  =>  g = sqrt(E_s / (E_n 10^(snr_db / 10))).
+  return std::sqrt(clean_energy / (noise_energy * std::pow(10.0, snr_db / 10.0)));
+}
+
+MixReport mix_folders(const MixOptions& options) {
+  if (options.snrs_db.empty()) throw UsageError("--snr: give at least one SNR in dB");
+  if (options.copies < 1) throw UsageError("--copies must be at least 1");
+  const auto clean_files = audio::find_audio_files(options.clean_dir);
+  if (clean_files.empty()) throw InputError(options.clean_dir.string() + ": no audio files");
+  NoiseBank noises(options.noise_dir);
+  std::mt19937_64 rng(options.seed);
+  MixReport report;
+
+  Progress progress("mixing", static_cast<int64_t>(clean_files.size()), "files");
+  for (size_t f = 0; f < clean_files.size(); ++f) {
+    const fs::path& clean_path = clean_files[f];
+    audio::Audio clean = audio::to_mono(audio::read(clean_path));
+    const fs::path relative = fs::relative(clean_path, options.clean_dir).replace_extension();
+    if (energy(clean.samples) <= 0) {
+      log::warn(clean_path.string(), ": silent; skipped");
+      ++report.n_skipped;
+      progress.update(static_cast<int64_t>(f + 1));
+      continue;
+    }
+    for (int64_t copy = 0; copy < options.copies; ++copy) {
+      // Three draws per mixture, in a fixed order, so a seed always gives the same set.
+      const size_t noise_index = rng() % noises.size();
+      const double snr_db = options.snrs_db[rng() % options.snrs_db.size()];
+      const auto& noise = noises.at_rate(noise_index, clean.sample_rate_hz);
+      const int64_t offset = static_cast<int64_t>(rng() % noise.size());
+
+      auto segment = noise_segment(noise, offset, clean.n_frames());
+      const double gain = noise_gain_for_snr(clean.samples, segment, snr_db);
+      audio::Audio noisy = clean;
+      float peak = 0;
+      for (size_t i = 0; i < noisy.samples.size(); ++i) {
+        noisy.samples[i] += static_cast<float>(gain * segment[i]);
+        peak = std::max(peak, std::abs(noisy.samples[i]));
+      }
+      audio::Audio target = clean;
+      if (peak > 0.99f) {
+        const float scale = 0.99f / peak;
+        for (auto* signal : {&noisy, &target})
+          for (float& s : signal->samples)
+            s *= scale;
+        ++report.n_rescaled;
+      }
+
+      const std::string name = relative.string() + "_" + noises.path(noise_index).stem().string() +
+                               "_snr" + snr_label(snr_db) +
+                               (options.copies > 1 ? "_" + std::to_string(copy + 1) : "") + ".wav";
+      audio::write(options.out_dir / "noisy" / name, noisy);
+      audio::write(options.out_dir / "clean" / name, target);
+      ++report.n_written;
+    }
+    progress.update(static_cast<int64_t>(f + 1));
+    if (interrupt_requested()) {
+      throw Interrupted("mixing interrupted after " + std::to_string(report.n_written) + " pairs");
+    }
+  }
+  progress.finish(std::to_string(report.n_written) + " pairs");
+  return report;
+}
+
+}  // namespace rawgan::data

@@ -1,0 +1,293 @@
+#include "rawgan/train/segan_run.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+#include "rawgan/data/pairs.h"
+#include "rawgan/data/windows.h"
+#include "rawgan/dsp/emphasis.h"
+#include "rawgan/metrics/metrics.h"
+#include "rawgan/train/run.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
+#include "rawgan/util/log.h"
+#include "rawgan/util/progress.h"
+
+namespace rawgan::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Validation batches draw z from their own generator seeded with the run's seed, so figures
+// do not depend on when validation runs and training's RNG stream is untouched by it.
+constexpr uint64_t kValidationSeedOffset = 0x7a11da7e;
+// The epoch index whose order picks the reference batch of virtual batch norm; real epochs
+// are >= 0, so the reference batch is a pure function of the seed.
+constexpr int64_t kReferenceEpoch = -1;
+
+data::WindowOptions window_options(const models::SeganOptions& model,
+                                   const SeganTrainOptions& train) {
+  data::WindowOptions options;
+  options.sample_rate_hz = model.sample_rate_hz;
+  options.window_samples = model.window_samples;
+  options.pre_emphasis = model.pre_emphasis;
+  options.max_length_mismatch_samples = train.max_length_mismatch_samples;
+  return options;
+}
+
+// Enhances whole validation files window by window and compares them with their clean
+// references after de-emphasis, as the enhancer would.
+class Validator {
+ public:
+  Validator(std::vector<data::LoadedPair> pairs, const models::SeganOptions& model,
+            const SeganTrainOptions& train)
+      : pairs_(std::move(pairs)), model_(model), train_(train) {
+    for (auto& pair : pairs_) {
+      auto clean = pair.clean;
+      auto noisy = pair.noisy;
+      dsp::de_emphasis(clean, model_.pre_emphasis);
+      dsp::de_emphasis(noisy, model_.pre_emphasis);
+      clean_.push_back(clean);
+      noisy_snr_db_.push_back(metrics::snr_db(clean, noisy));
+      noisy_ssnr_db_.push_back(metrics::segmental_snr_db(clean, noisy, model_.sample_rate_hz));
+    }
+  }
+
+  bool empty() const { return pairs_.empty(); }
+
+  SeganValidation run(SeganTrainer& trainer) const {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(train_.seed + kValidationSeedOffset);
+    SeganValidation result;
+    int64_t n_counted = 0;
+    for (size_t i = 0; i < pairs_.size(); ++i) {
+      std::vector<float> enhanced = enhance(trainer, pairs_[i].noisy, generator);
+      double snr_gain = metrics::snr_db(clean_[i], enhanced) - noisy_snr_db_[i];
+      double ssnr_gain =
+          metrics::segmental_snr_db(clean_[i], enhanced, model_.sample_rate_hz) - noisy_ssnr_db_[i];
+      // A pair whose noisy file equals its clean one has an infinite SNR: nothing to measure.
+      if (!std::isfinite(snr_gain) || !std::isfinite(ssnr_gain)) continue;
+      result.snr_gain_db += snr_gain;
+      result.ssnr_gain_db += ssnr_gain;
+      ++n_counted;
+    }
+    if (n_counted > 0) {
+      result.snr_gain_db /= n_counted;
+      result.ssnr_gain_db /= n_counted;
+    }
+    return result;
+  }
+
+ private:
+  std::vector<float> enhance(SeganTrainer& trainer, const std::vector<float>& noisy,
+                             at::Generator& generator) const {
+    const int64_t window = model_.window_samples;
+    const int64_t n = static_cast<int64_t>(noisy.size());
+    const int64_t n_windows = (n + window - 1) / window;
+    auto input = torch::zeros({n_windows * window});
+    std::copy(noisy.begin(), noisy.end(), input.data_ptr<float>());
+    input = input.view({n_windows, 1, window});
+    std::vector<torch::Tensor> outputs;
+    for (int64_t start = 0; start < n_windows; start += train_.batch_size) {
+      auto chunk = input.slice(0, start, std::min(n_windows, start + train_.batch_size));
+      torch::Tensor z;
+      if (model_.latent) {
+        z = torch::randn({chunk.size(0), model_.bottleneck_channels(), model_.bottleneck_samples()},
+                         generator);
+      }
+      outputs.push_back(trainer.enhance(chunk, z).cpu());
+    }
+    auto flat = torch::cat(outputs, 0).flatten().contiguous();
+    std::vector<float> enhanced(flat.data_ptr<float>(), flat.data_ptr<float>() + n);
+    dsp::de_emphasis(enhanced, model_.pre_emphasis);
+    return enhanced;
+  }
+
+  std::vector<data::LoadedPair> pairs_;
+  models::SeganOptions model_;
+  SeganTrainOptions train_;
+  std::vector<std::vector<float>> clean_;
+  std::vector<double> noisy_snr_db_, noisy_ssnr_db_;
+};
+
+std::vector<data::LoadedPair> load_validation(const std::vector<data::FilePair>& pairs,
+                                              const data::WindowOptions& options) {
+  std::vector<data::LoadedPair> loaded;
+  data::LoadReport report;
+  for (const auto& pair : pairs) {
+    data::LoadedPair one;
+    if (data::load_pair(pair, options, one, report)) loaded.push_back(std::move(one));
+  }
+  return loaded;
+}
+
+std::string describe(const SeganStepLosses& losses) {
+  std::ostringstream out;
+  out.precision(4);
+  out << "D real " << losses.discriminator_real << ", D fake " << losses.discriminator_fake
+      << ", G adv " << losses.generator_adversarial << ", G L1 " << losses.generator_l1;
+  return out.str();
+}
+
+// Reads the checkpoint to resume from and takes its model and training options; `steps` and
+// `epochs` given on the command line (non-zero) extend or shorten the run.
+void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& options) {
+  const auto& config = reader.header().config;
+  auto model = models::SeganOptions::from_json(config.at("model"));
+  auto train = SeganTrainOptions::from_json(config.at("train"));
+  if (model.to_json() != options.model.to_json()) {
+    log::warn(reader.path().string(), ": the checkpoint's model options differ from preset '",
+              options.preset, "'; continuing with the checkpoint's");
+  }
+  if (options.train.steps > 0 || options.train.epochs > 0) {
+    train.steps = options.train.steps;
+    train.epochs = options.train.epochs;
+  }
+  options.model = model;
+  options.train = train;
+  options.preset = reader.header().preset;
+}
+
+}  // namespace
+
+SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
+  SeganRunOptions options = run_options;
+  const fs::path last_path = options.run_dir / "last.pt";
+  const fs::path best_path = options.run_dir / "best.pt";
+  std::optional<CheckpointReader> reader;
+  std::error_code ec;
+  prepare_run_dir(options.run_dir, options.resume);
+  if (options.resume) {
+    reader.emplace(last_path, "segan", options.device);
+    adopt_checkpoint_options(*reader, options);
+  }
+  const SeganTrainOptions& train = options.train;
+  train.validate();
+  options.model.validate();
+  if (train.steps == 0 && train.epochs == 0) {
+    throw UsageError("give the length of the run with --steps or --epochs");
+  }
+
+  // Data: training pairs, and validation pairs from folders or held out by seed.
+  auto pairs = data::pair_folders(options.noisy_dir, options.clean_dir, options.skip_unpaired);
+  data::PairSplit split;
+  if (!options.valid_noisy_dir.empty()) {
+    split.train = pairs;
+    split.valid =
+        data::pair_folders(options.valid_noisy_dir, options.valid_clean_dir, options.skip_unpaired);
+  } else {
+    split = data::split_pairs(pairs, train.validation_fraction, train.seed);
+  }
+  const auto window_opts = window_options(options.model, train);
+  data::PairedWindows windows(split.train, window_opts);
+  Validator validator(load_validation(split.valid, window_opts), options.model, train);
+  log::info("training on ", windows.report().n_pairs, " pairs (", windows.n_windows(),
+            " windows of ", options.model.window_samples, " samples at ",
+            options.model.sample_rate_hz, " Hz), validating on ", split.valid.size(), " pairs");
+  if (validator.empty()) log::warn("no validation pairs: best.pt will be the last state");
+
+  // Model, optimisers and RNGs; a resumed run replaces all of them with the checkpoint's.
+  torch::manual_seed(train.seed);
+  SeganTrainer trainer(options.model, train, options.device);
+  std::mt19937_64 data_rng(train.seed);
+  double best_gain_db = -std::numeric_limits<double>::infinity();
+  if (reader) {
+    trainer.load(*reader, data_rng);
+    best_gain_db = reader->header().best_metric;
+    log::info("resuming ", last_path.string(), " at step ", trainer.step());
+    reader.reset();
+  }
+  log::info("generator ", models::count_parameters(*trainer.generator()),
+            " parameters, discriminator ", models::count_parameters(*trainer.discriminator()),
+            ", on ", options.device.str());
+
+  const int64_t n_windows = windows.n_windows();
+  const int64_t batch_size = train.batch_size;
+  {
+    auto order = data::epoch_order(n_windows, train.seed, kReferenceEpoch);
+    order.resize(std::min<int64_t>(batch_size, n_windows));
+    auto [noisy, clean] = windows.batch(order);
+    trainer.set_reference_batch(clean, noisy);
+  }
+  const int64_t steps_per_epoch = std::max<int64_t>(1, n_windows / batch_size);
+  const int64_t total_steps = train.steps > 0 ? train.steps : train.epochs * steps_per_epoch;
+
+  auto save = [&](const fs::path& path) {
+    CheckpointHeader header;
+    header.preset = options.preset;
+    header.epoch = trainer.step() / steps_per_epoch;
+    header.best_metric = best_gain_db;
+    trainer.save(path, header, data_rng);
+  };
+  auto validate_and_save = [&]() {
+    if (!validator.empty()) {
+      SeganValidation v = validator.run(trainer);
+      log::info("step ", trainer.step(), ": validation SNR gain ", v.snr_gain_db,
+                " dB, segmental SNR gain ", v.ssnr_gain_db, " dB");
+      if (v.ssnr_gain_db > best_gain_db || !fs::exists(best_path, ec)) {
+        best_gain_db = std::max(best_gain_db, v.ssnr_gain_db);
+        save(best_path);
+      }
+    }
+    save(last_path);
+  };
+
+  SeganRunResult result;
+  result.best_ssnr_gain_db = best_gain_db;
+  if (trainer.step() >= total_steps) {
+    log::info("the run already has ", trainer.step(), " of ", total_steps, " steps");
+    result.steps = trainer.step();
+    return result;
+  }
+
+  std::vector<int64_t> order;
+  int64_t order_epoch = -2;
+  const int64_t first_step = trainer.step();
+  Progress progress("training", total_steps - first_step, "steps");
+  std::vector<int64_t> indices(static_cast<size_t>(batch_size));
+  while (trainer.step() < total_steps) {
+    // Batch b of epoch e is a pure function of (seed, step): resuming sees the same batches.
+    const int64_t epoch = trainer.step() / steps_per_epoch;
+    const int64_t b = trainer.step() % steps_per_epoch;
+    if (epoch != order_epoch) {
+      order = data::epoch_order(n_windows, train.seed, epoch);
+      order_epoch = epoch;
+    }
+    for (int64_t k = 0; k < batch_size; ++k)
+      indices[k] = order[(b * batch_size + k) % n_windows];
+    auto [noisy, clean] = windows.batch(indices);
+    result.last_losses = trainer.train_step(noisy, clean);
+    result.windows_trained += batch_size;
+    if (options.on_step) options.on_step(trainer.step(), result.last_losses);
+
+    const double windows_per_s = result.windows_trained / std::max(1e-9, progress.elapsed_s());
+    std::ostringstream detail;
+    detail.precision(3);
+    detail << "epoch " << epoch + 1 << ", " << describe(result.last_losses) << ", " << windows_per_s
+           << " windows/s";
+    progress.update(trainer.step() - first_step, detail.str());
+
+    const bool last_step = trainer.step() == total_steps;
+    if (last_step || (train.valid_every > 0 && trainer.step() % train.valid_every == 0)) {
+      validate_and_save();
+    }
+    if (interrupt_requested() && !last_step) {
+      save(last_path);
+      progress.finish("interrupted");
+      throw Interrupted("interrupted at step " + std::to_string(trainer.step()) + "; " +
+                        last_path.string() + " written, continue with --resume");
+    }
+  }
+  result.seconds = progress.elapsed_s();
+  progress.finish(describe(result.last_losses));
+  if (validator.empty()) save(best_path);
+  result.steps = trainer.step();
+  result.best_ssnr_gain_db =
+      validator.empty() ? std::numeric_limits<double>::quiet_NaN() : best_gain_db;
+  return result;
+}
+
+}  // namespace rawgan::train

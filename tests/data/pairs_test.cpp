@@ -1,0 +1,102 @@
+#include "rawgan/data/pairs.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "rawgan/util/error.h"
+#include "support/test_support.h"
+
+namespace rawgan::data {
+namespace {
+
+namespace fs = std::filesystem;
+
+void write_tone(const fs::path& path, int64_t n_samples = 800) {
+  audio::write(path, test::sine(440, 8000, n_samples));
+}
+
+std::string error_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Pairs, MatchesRelativePathsRecursivelyIgnoringExtensions) {
+  test::TempDir dir;
+  write_tone(dir / "noisy/a.wav");
+  write_tone(dir / "noisy/sub/b.wav");
+  write_tone(dir / "clean/a.wav");
+  // audio::write always writes WAV; libsndfile reads by content, so a ".flac" name stands for
+  // a file whose extension differs from its partner's.
+  write_tone(dir / "clean/sub/b.flac");
+  std::ofstream(dir / "clean/notes.txt") << "not audio";
+
+  auto pairs = pair_folders(dir / "noisy", dir / "clean");
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_EQ(pairs[0].name, "a");
+  EXPECT_EQ(pairs[1].name, "sub/b");
+  EXPECT_EQ(pairs[1].clean, dir / "clean/sub/b.flac");
+}
+
+TEST(Pairs, UnmatchedFilesAreListedAndFatalUnlessSkipped) {
+  test::TempDir dir;
+  write_tone(dir / "noisy/a.wav");
+  write_tone(dir / "noisy/only_noisy.wav");
+  write_tone(dir / "clean/a.wav");
+  write_tone(dir / "clean/deep/only_clean.wav");
+
+  std::string message = error_of([&] { pair_folders(dir / "noisy", dir / "clean"); });
+  EXPECT_NE(message.find("only_noisy"), std::string::npos) << message;
+  EXPECT_NE(message.find("deep/only_clean"), std::string::npos) << message;
+  EXPECT_NE(message.find("--skip-unpaired"), std::string::npos) << message;
+
+  auto pairs = pair_folders(dir / "noisy", dir / "clean", true);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0].name, "a");
+}
+
+TEST(Pairs, MissingFoldersDuplicatesAndNoPairsAreErrors) {
+  test::TempDir dir;
+  write_tone(dir / "noisy/a.wav");
+  EXPECT_NE(error_of([&] { pair_folders(dir / "noisy", dir / "nope"); }).find("nope"),
+            std::string::npos);
+
+  write_tone(dir / "clean/b.wav");
+  EXPECT_NE(error_of([&] { pair_folders(dir / "noisy", dir / "clean", true); }).find("no pair"),
+            std::string::npos);
+
+  write_tone(dir / "clean/a.wav");
+  audio::write(dir / "clean/a.flac", test::sine(440, 8000, 800));
+  std::string message = error_of([&] { pair_folders(dir / "noisy", dir / "clean", true); });
+  EXPECT_NE(message.find("only by extension"), std::string::npos) << message;
+}
+
+TEST(Pairs, SplitIsSeededDisjointAndComplete) {
+  std::vector<FilePair> pairs;
+  for (int i = 0; i < 20; ++i)
+    pairs.push_back({"f" + std::to_string(i), "n", "c"});
+  auto split = split_pairs(pairs, 0.25, 3);
+  EXPECT_EQ(split.valid.size(), 5u);
+  EXPECT_EQ(split.train.size(), 15u);
+  std::set<std::string> names;
+  for (const auto* side : {&split.train, &split.valid})
+    for (const auto& pair : *side)
+      names.insert(pair.name);
+  EXPECT_EQ(names.size(), 20u);
+
+  auto again = split_pairs(pairs, 0.25, 3);
+  EXPECT_EQ(again.valid[0].name, split.valid[0].name);
+  // Two pairs and a tiny fraction still hold one out; a single pair is never held out.
+  EXPECT_EQ(split_pairs({pairs[0], pairs[1]}, 0.01, 0).valid.size(), 1u);
+  EXPECT_EQ(split_pairs({pairs[0]}, 0.5, 0).valid.size(), 0u);
+  EXPECT_EQ(split_pairs(pairs, 0.0, 0).valid.size(), 0u);
+  EXPECT_THROW(split_pairs(pairs, 1.0, 0), UsageError);
+}
+
+}  // namespace
+}  // namespace rawgan::data

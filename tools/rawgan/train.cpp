@@ -1,0 +1,120 @@
+// rawgan train --noisy DIR --clean DIR --preset NAME --out RUNDIR [--steps N | --epochs N]:
+// trains a SEGAN speech enhancer on paired folders (see rawgan/train/segan_run.h).
+//
+// The preset (models/<name>.json or a path) gives the model and default training options;
+// options on the command line, or in a --config file (INI/TOML, keys named like the long
+// options), override the training ones.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "command.h"
+#include "rawgan/train/run.h"
+#include "rawgan/train/segan_run.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
+#include "rawgan/util/preset.h"
+
+namespace rawgan::cli {
+namespace {
+
+struct TrainCommandOptions {
+  std::string noisy, clean, valid_noisy, valid_clean, out;
+  std::string preset = "segan-small";
+  std::string device = "auto";
+  bool resume = false;
+  bool skip_unpaired = false;
+  int threads = 0;
+  // Training overrides, applied only when given (CLI::Option::count).
+  int64_t steps = 0, epochs = 0, batch_size = 0, valid_every = 0;
+  uint64_t seed = 0;
+  double learning_rate = 0, validation_fraction = 0;
+  std::string optimizer;
+};
+
+int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
+  train::set_thread_count(cli.threads);
+
+  nlohmann::json preset = load_preset(cli.preset);
+  if (preset.value("kind", "segan") != "segan") {
+    throw UsageError("--preset " + cli.preset + ": a '" + preset.value("kind", "") +
+                     "' preset; rawgan train trains 'segan' models");
+  }
+  train::SeganRunOptions options;
+  options.model = models::SeganOptions::from_json(preset.value("model", nlohmann::json::object()));
+  options.train =
+      train::SeganTrainOptions::from_json(preset.value("train", nlohmann::json::object()));
+  auto given = [&sub](const char* name) { return sub.get_option(name)->count() > 0; };
+  if (given("--steps")) options.train.steps = cli.steps;
+  if (given("--epochs")) options.train.epochs = cli.epochs;
+  if (given("--batch-size")) options.train.batch_size = cli.batch_size;
+  if (given("--valid-every")) options.train.valid_every = cli.valid_every;
+  if (given("--seed")) options.train.seed = cli.seed;
+  if (given("--learning-rate")) options.train.learning_rate = cli.learning_rate;
+  if (given("--optimizer")) options.train.optimizer = cli.optimizer;
+  if (given("--validation-fraction")) options.train.validation_fraction = cli.validation_fraction;
+  if (given("--steps")) options.train.epochs = 0;
+  if (given("--epochs")) options.train.steps = 0;
+  options.train.validate();
+
+  options.noisy_dir = cli.noisy;
+  options.clean_dir = cli.clean;
+  options.valid_noisy_dir = cli.valid_noisy;
+  options.valid_clean_dir = cli.valid_clean;
+  options.run_dir = cli.out;
+  options.preset = cli.preset;
+  options.device = train::select_device(cli.device);
+  options.resume = cli.resume;
+  options.skip_unpaired = cli.skip_unpaired;
+  log::info("preset ", cli.preset, ", device ", options.device.str(), ", ",
+            torch::get_num_threads(), " threads");
+
+  train::SeganRunResult result = train::run_segan_training(options);
+  std::cout << "trained " << result.steps << " steps";
+  if (result.seconds > 0) {
+    std::cout << " (" << result.windows_trained / result.seconds << " windows/s)";
+  }
+  std::cout << ", best validation segmental SNR gain " << result.best_ssnr_gain_db
+            << " dB; checkpoints " << (options.run_dir / "last.pt").string() << ", "
+            << (options.run_dir / "best.pt").string() << '\n';
+  return 0;
+}
+
+void add_train_command(CLI::App& root, Action& action) {
+  auto o = std::make_shared<TrainCommandOptions>();
+  CLI::App* sub = root.add_subcommand("train", "Train a SEGAN speech enhancer on paired folders");
+  sub->set_config("--config", "", "Read options from an INI/TOML file (keys: long option names)");
+  sub->add_option("--noisy", o->noisy, "Folder of noisy speech (searched recursively)")->required();
+  sub->add_option("--clean", o->clean, "Folder of clean speech, same relative names")->required();
+  sub->add_option("--out", o->out, "Run folder: receives last.pt and best.pt")->required();
+  sub->add_option("--preset", o->preset, "Model preset name or .json path")->capture_default_str();
+  auto* steps = sub->add_option("--steps", o->steps, "Optimiser steps in total");
+  sub->add_option("--epochs", o->epochs, "Passes over the training windows")->excludes(steps);
+  sub->add_option("--device", o->device, "auto, cpu or cuda[:N]")->capture_default_str();
+  sub->add_flag("--resume", o->resume, "Continue the run in --out from its last.pt");
+  sub->add_option("--seed", o->seed, "Seed of weights, data order, split and z");
+  sub->add_option("--batch-size", o->batch_size, "Windows per step")->check(CLI::PositiveNumber);
+  sub->add_option("--learning-rate", o->learning_rate, "Learning rate of both optimisers")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--optimizer", o->optimizer, "rmsprop or adam")
+      ->check(CLI::IsMember({"rmsprop", "adam"}));
+  auto* fraction = sub->add_option("--validation-fraction", o->validation_fraction,
+                                   "Share of pairs held out for validation, in [0, 1)");
+  auto* valid_noisy = sub->add_option("--valid-noisy", o->valid_noisy, "Validation noisy folder")
+                          ->excludes(fraction);
+  auto* valid_clean = sub->add_option("--valid-clean", o->valid_clean, "Validation clean folder")
+                          ->excludes(fraction);
+  valid_noisy->needs(valid_clean);
+  valid_clean->needs(valid_noisy);
+  sub->add_flag("--skip-unpaired", o->skip_unpaired, "Leave out files without a partner");
+  sub->add_option("--valid-every", o->valid_every, "Steps between validations and last.pt")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", o->threads, "CPU threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  sub->callback([o, sub, &action] { action = [o, sub] { return run_train(*o, *sub); }; });
+}
+
+const CommandRegistration kRegistration{30, add_train_command};
+
+}  // namespace
+}  // namespace rawgan::cli
