@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "rawgan/models/polyphase.h"
 #include "rawgan/util/error.h"
 
 namespace rawgan::models {
@@ -114,7 +115,7 @@ WaveGanGeneratorImpl::WaveGanGeneratorImpl(const WaveGanOptions& options) : opti
     const bool last = i == kNBaseLayers - 1;
     const int64_t out = last ? (long_variant ? options_.model_size : 1) : channels / 2;
     auto pad = strided_padding(options_.kernel_size, kStride);
-    upconvs->push_back(torch::nn::ConvTranspose1d(
+    upconvs->push_back(PolyphaseConvTranspose1d(
         torch::nn::ConvTranspose1dOptions(channels, out, options_.kernel_size)
             .stride(kStride)
             .padding(pad.padding)
@@ -123,7 +124,7 @@ WaveGanGeneratorImpl::WaveGanGeneratorImpl(const WaveGanOptions& options) : opti
   }
   if (long_variant) {
     auto pad = strided_padding(options_.kernel_size, options_.extra_stride());
-    upconvs->push_back(torch::nn::ConvTranspose1d(
+    upconvs->push_back(PolyphaseConvTranspose1d(
         torch::nn::ConvTranspose1dOptions(channels, 1, options_.kernel_size)
             .stride(options_.extra_stride())
             .padding(pad.padding)
@@ -136,7 +137,7 @@ torch::Tensor WaveGanGeneratorImpl::forward(const torch::Tensor& z) {
   auto x = torch::relu(dense->forward(z)).view({z.size(0), -1, kDenseSamples});
   const size_t n_layers = upconvs->size();
   for (size_t i = 0; i < n_layers; ++i) {
-    x = upconvs[i]->as<torch::nn::ConvTranspose1d>()->forward(x);
+    x = upconvs[i]->as<PolyphaseConvTranspose1d>()->forward(x);
     x = i + 1 < n_layers ? torch::relu(x) : torch::tanh(x);
   }
   return x;  // [batch, 1, n_samples]

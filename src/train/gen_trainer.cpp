@@ -158,6 +158,7 @@ class GenTrainer {
   void step_discriminator();
   void step_generator();
   void log_step();
+  void measure_diversity();
   void write_checkpoint() const;
   torch::Tensor real_batch();
   torch::Tensor latent_batch(int64_t n) const;
@@ -177,6 +178,7 @@ class GenTrainer {
   std::filesystem::path last_path_;
   std::ofstream metrics_;
   int64_t step_ = 0;
+  int64_t measured_step_ = -1;
   double d_loss_ = 0, g_loss_ = 0, penalty_ = 0, real_energy_ = 0;
   double diversity_generated_ = NAN, diversity_real_ = 0;
 };
@@ -356,17 +358,20 @@ void GenTrainer::step_generator() {
   if (balance_) balance_->update(real_energy_, g_loss_);
 }
 
+void GenTrainer::measure_diversity() {
+  torch::NoGradGuard no_grad;
+  models_.generator->eval();
+  auto generated = models_.generate(diversity_latents_.to(device_));
+  models_.generator->train();
+  LogMelOptions features;
+  features.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
+  diversity_generated_ = clip_diversity(to_waveforms(models_, normaliser_, generated), features);
+  measured_step_ = step_;
+}
+
 void GenTrainer::log_step() {
   const bool measure = step_ % train_.diversity_every == 0 || step_ == train_.n_steps;
-  if (measure) {
-    torch::NoGradGuard no_grad;
-    models_.generator->eval();
-    auto generated = models_.generate(diversity_latents_.to(device_));
-    models_.generator->train();
-    LogMelOptions features;
-    features.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
-    diversity_generated_ = clip_diversity(to_waveforms(models_, normaliser_, generated), features);
-  }
+  if (measure) measure_diversity();
   metrics_ << step_ << ',' << d_loss_ << ',' << g_loss_ << ',' << penalty_ << ','
            << (balance_ ? balance_->k() : 0.0) << ',' << (balance_ ? balance_->m_global() : 0.0)
            << ',';
@@ -420,7 +425,8 @@ GenTrainSummary GenTrainer::run() {
     detail.precision(4);
     detail << "D " << d_loss_ << "  G " << g_loss_;
     if (balance_) detail << "  k " << balance_->k() << "  M " << balance_->m_global();
-    detail << "  diversity " << diversity_generated_ << "/" << diversity_real_ << " dB";
+    if (!std::isnan(diversity_generated_))
+      detail << "  diversity " << diversity_generated_ << "/" << diversity_real_ << " dB";
     progress.update(step_ - first_step, detail.str());
 
     if (step_ % train_.checkpoint_every == 0) write_checkpoint();
@@ -432,6 +438,8 @@ GenTrainSummary GenTrainer::run() {
     }
     if (options_.max_minutes > 0 && progress.elapsed_s() > options_.max_minutes * 60) {
       log::info("time limit of ", options_.max_minutes, " min reached at step ", step_);
+      // The summary reports the diversity of the weights being saved.
+      if (measured_step_ != step_) measure_diversity();
       break;
     }
   }

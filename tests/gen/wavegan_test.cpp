@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "rawgan/models/polyphase.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/preset.h"
 
@@ -49,8 +50,8 @@ TEST(WaveGan, DepthAndKernelsFollowThePaper) {
     const size_t n_layers = n_samples == 16384 ? 5 : 6;  // one more layer for longer clips
     int64_t n_upconvs = 0, n_convs = 0;
     for (const auto& module : generator->modules(false)) {
-      if (auto conv = module->as<torch::nn::ConvTranspose1d>()) {
-        EXPECT_EQ(conv->options.kernel_size()->at(0), 25);
+      if (auto conv = module->as<PolyphaseConvTranspose1d>()) {
+        EXPECT_EQ(conv->options().kernel_size()->at(0), 25);
         ++n_upconvs;
       }
     }

@@ -5,7 +5,9 @@
 // All sizes come from WaveGanOptions. The paper's model (its "d" = model_size = 64) makes
 // 16384 samples from 100 latent values; 32768 and 65536 samples add one layer of stride 2 or 4
 // (and double the widest channel count, as in the paper's longer variants). Smaller
-// model_size values give the narrow CPU presets. Pure LibTorch: no files, no audio I/O.
+// model_size values give the narrow CPU presets. The transposed convolutions run as polyphase
+// ordinary convolutions (rawgan/models/polyphase.h: same parameters, faster on CPUs). Pure
+// LibTorch: no files, no audio I/O.
 #pragma once
 
 #include <torch/torch.h>
