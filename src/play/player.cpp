@@ -5,10 +5,13 @@
 #include <chrono>
 #include <thread>
 
+#include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 
 namespace rawgan::play {
 namespace {
+
+constexpr std::chrono::seconds kStallTimeout{5};
 
 // Copies the buffer out block by block; zero-fills the tail of the last block.
 class BufferSource : public StreamCallback {
@@ -48,13 +51,27 @@ PlayReport play(const audio::Audio& audio, const DeviceInfo& device, const PlayP
 
   PlayReport report;
   stream.start();
+  int64_t last_done = -1;
+  auto last_change = std::chrono::steady_clock::now();
   while (stream.active()) {
     if (interrupt_requested()) {
       stream.abort();
       report.interrupted = true;
       break;
     }
-    if (progress) progress(source.n_done());
+    // A device whose clock never runs (a broken driver or plugin) would otherwise hang here.
+    const int64_t done = source.n_done();
+    const auto now = std::chrono::steady_clock::now();
+    if (done != last_done) {
+      last_done = done;
+      last_change = now;
+    } else if (now - last_change > kStallTimeout) {
+      stream.abort();
+      throw RuntimeError("output device " + std::to_string(device.index) + " '" + device.name +
+                         "' took no audio for " + std::to_string(kStallTimeout.count()) +
+                         " s; it is stalled");
+    }
+    if (progress) progress(done);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   stream.stop();

@@ -1,5 +1,8 @@
 // rawgan audition A B [C ...]: plays versions of one recording in a loop and switches between
 // them at the same position with the keys 1..9 or space; arrows seek, p or Enter pauses, q quits.
+// With --model CKPT NOISY the versions are the noisy file and its enhancement by the model.
+#include <torch/torch.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -9,11 +12,14 @@
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
+#include "rawgan/infer/enhancer.h"
+#include "rawgan/infer/segan_model.h"
 #include "rawgan/play/audition.h"
 #include "rawgan/play/device.h"
 #include "rawgan/play/format.h"
 #include "rawgan/play/status_line.h"
 #include "rawgan/play/terminal.h"
+#include "rawgan/train/run.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -26,6 +32,7 @@ constexpr double kSeekStepS = 2.0;
 struct AuditionOptions {
   std::vector<std::string> files;
   std::string model;
+  std::string torch_device = "auto";
   std::string device;
   double crossfade_ms = 8.0;
   double seconds = 0.0;
@@ -169,7 +176,11 @@ void add_audition_command(CLI::App& root, Action& action) {
   sub->add_option("files", options->files,
                   "Versions of one recording (e.g. noisy, enhanced, clean), or with --model the "
                   "noisy file");
-  sub->add_option("--model", options->model, "Checkpoint: enhance the noisy file first");
+  sub->add_option("--model", options->model,
+                  "SEGAN checkpoint: enhance the one noisy file first, then audition both");
+  sub->add_option("--torch-device", options->torch_device,
+                  "Where --model runs: auto, cpu, cuda or cuda:N")
+      ->capture_default_str();
   sub->add_option("--device", options->device, "Output device: ID or name ('rawgan devices')");
   sub->add_option("--crossfade-ms", options->crossfade_ms,
                   "Crossfade at each switch, seek and pause (default 8 ms)");

@@ -66,11 +66,13 @@ void report(const play::LiveLoop& loop, const play::BlockProcessor& processor,
             const play::Stream& stream, int sample_rate_hz) {
   const int rate = sample_rate_hz;
   const double rawgan_ms = to_ms(loop.delay_samples(), rate);
+  // Virtual devices report equal ADC and DAC times; then the latencies PortAudio states for
+  // the stream (its buffering on each side) are the better figure.
   double device_ms = 1000.0 * loop.mean_device_latency_s();
   const char* source = "measured from the stream's timestamps";
-  if (device_ms < 0) {
+  if (device_ms <= 0) {
     device_ms = 1000.0 * (stream.input_latency_s() + stream.output_latency_s());
-    source = "stated by the devices";
+    source = "stated by PortAudio for the stream";
   }
   std::printf(
       "latency: %.1f ms input to output = rawgan %lld samples (%.1f ms: buffers %lld + "

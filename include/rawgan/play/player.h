@@ -20,7 +20,8 @@ using PlayProgress = std::function<void(int64_t n_frames_done)>;
 
 /// Plays `audio` as it is (it must already be in a format the device accepts; see format.h)
 /// and returns when it has played out or Ctrl-C was pressed. Blocks the calling thread; the
-/// audio thread only copies samples. Throws RuntimeError if the stream cannot be opened.
+/// audio thread only copies samples. Throws RuntimeError if the stream cannot be opened or the
+/// device takes no audio for 5 s (a stalled driver).
 PlayReport play(const audio::Audio& audio, const DeviceInfo& device,
                 const PlayProgress& progress = nullptr);
 
