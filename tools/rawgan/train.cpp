@@ -2,8 +2,7 @@
 // trains a SEGAN speech enhancer on paired folders (see rawgan/train/segan_run.h).
 //
 // The preset (models/<name>.json or a path) gives the model and default training options;
-// options on the command line, or in a --config file (INI/TOML, keys named like the long
-// options), override the training ones.
+// options on the command line override the training ones.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -83,7 +82,6 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
 void add_train_command(CLI::App& root, Action& action) {
   auto o = std::make_shared<TrainCommandOptions>();
   CLI::App* sub = root.add_subcommand("train", "Train a SEGAN speech enhancer on paired folders");
-  sub->set_config("--config", "", "Read options from an INI/TOML file (keys: long option names)");
   sub->add_option("--noisy", o->noisy, "Folder of noisy speech (searched recursively)")->required();
   sub->add_option("--clean", o->clean, "Folder of clean speech, same relative names")->required();
   sub->add_option("--out", o->out, "Run folder: receives last.pt and best.pt")->required();
