@@ -45,12 +45,26 @@ struct Versions {
   std::vector<std::string> names;
 };
 
+// --model: the noisy file and its enhanced version, made in memory before playing starts.
+Versions enhance_first(const AuditionOptions& options) {
+  if (options.files.size() != 1)
+    throw UsageError("audition --model takes one noisy file, got " +
+                     std::to_string(options.files.size()));
+  const torch::Device device = train::select_device(options.torch_device);
+  infer::Enhancer enhancer(infer::load_segan(options.model, device), {}, device);
+  Versions versions;
+  versions.audio.push_back(audio::read(options.files[0]));
+  log::info("enhancing ", options.files[0], " with ", enhancer.model().description, " on ",
+            device.str());
+  infer::EnhanceReport report;
+  versions.audio.push_back(enhancer.enhance(versions.audio[0], &report));
+  log::info("enhanced ", report.duration_s, " s in ", report.elapsed_s, " s");
+  versions.names = {"noisy " + options.files[0], "enhanced (" + enhancer.model().description + ")"};
+  return versions;
+}
+
 Versions load_versions(const AuditionOptions& options) {
-  if (!options.model.empty())
-    // TODO: wire to rawgan::infer's enhancer (issue 6) once the enhancement layer exists.
-    throw UsageError(
-        "--model: this build has no enhancement layer yet; enhance with "
-        "'rawgan enhance' and pass the files as versions instead");
+  if (!options.model.empty()) return enhance_first(options);
   if (options.files.size() < 2)
     throw UsageError("audition needs at least two files (got " +
                      std::to_string(options.files.size()) + ")");
