@@ -1,8 +1,8 @@
 // rawgan bench [--preset NAME]... [--device cpu|cuda] [--json FILE] [--steps N]: how fast this
 // machine trains and runs the enhancement models.
 //
-// For each preset, after a warm-up: training throughput (windows per second of a full
-// discriminator + generator step at --batch-size), enhancement speed (real-time factor of
+// For each preset, after a warm-up: training throughput (windows per second of SeganTrainer's
+// full discriminator + generator step at --batch-size), enhancement speed (real-time factor of
 // Enhancer on synthetic audio at the model's rate, with the cross-fade `rawgan enhance` uses),
 // and, with --decoder, each decoder layer's transposed convolution timed as LibTorch's
 // ConvTranspose1d and as the polyphase convolution. Also the peak host memory (maximum RSS),
@@ -26,6 +26,7 @@
 #include "rawgan/models/polyphase.h"
 #include "rawgan/models/segan.h"
 #include "rawgan/train/run.h"
+#include "rawgan/train/segan_trainer.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -64,61 +65,24 @@ models::SeganOptions segan_options(const std::string& preset) {
   return models::SeganOptions::from_json(json.at("model"));
 }
 
-// One SEGAN training step as `rawgan train` takes it (Pascual et al. 2017, sec. 3-4): virtual
-// batch norm's reference pass, a discriminator update with the least-squares losses (eq. 4),
-// then a generator update with the least-squares loss plus 100 x L1 (eq. 5), RMSprop 2e-4.
-// TODO: call train::SeganTrainer::train_step once the trainer is in the library, so the bench
-// times exactly the trainer's code.
-struct TrainStep {
-  models::SeganGenerator generator;
-  models::SeganDiscriminator discriminator;
-  torch::optim::RMSprop g_optimizer;
-  torch::optim::RMSprop d_optimizer;
-
-  TrainStep(const models::SeganOptions& options, torch::Device device)
-      : generator(options),
-        discriminator(options),
-        g_optimizer((generator->to(device), generator->parameters()),
-                    torch::optim::RMSpropOptions(2e-4)),
-        d_optimizer((discriminator->to(device), discriminator->parameters()),
-                    torch::optim::RMSpropOptions(2e-4)) {}
-
-  void run(const torch::Tensor& noisy, const torch::Tensor& clean) {
-    {
-      torch::NoGradGuard no_grad;
-      discriminator->set_reference(clean, noisy);
-    }
-    torch::Tensor enhanced = generator->forward(noisy);
-    torch::Tensor real_scores = discriminator->forward(clean, noisy);
-    torch::Tensor fake_scores = discriminator->forward(enhanced.detach(), noisy);
-    torch::Tensor d_loss = 0.5 * ((real_scores - 1).pow(2).mean() + fake_scores.pow(2).mean());
-    d_optimizer.zero_grad();
-    d_loss.backward();
-    d_optimizer.step();
-
-    torch::Tensor g_scores = discriminator->forward(enhanced, noisy);
-    torch::Tensor g_loss =
-        0.5 * (g_scores - 1).pow(2).mean() + 100.0 * (enhanced - clean).abs().mean();
-    g_optimizer.zero_grad();
-    g_loss.backward();
-    g_optimizer.step();
-  }
-};
-
-// Windows per second of full training steps on synthetic windows, after one warm-up step.
+// Windows per second of SeganTrainer::train_step (a discriminator and a generator update, as
+// `rawgan train` runs them) on synthetic windows, after one warm-up step.
 double train_windows_per_s(const models::SeganOptions& options, const BenchOptions& bench,
                            torch::Device device) {
   torch::manual_seed(0);
-  TrainStep step(options, device);
+  train::SeganTrainOptions train_options;
+  train_options.batch_size = bench.batch_size;
+  train::SeganTrainer trainer(options, train_options, device);
   const auto shape = std::vector<int64_t>{bench.batch_size, 1, options.window_samples};
   torch::Tensor clean = 0.3 * torch::randn(shape, torch::TensorOptions().device(device));
   torch::Tensor noisy = clean + 0.1 * torch::randn_like(clean);
-  step.run(noisy, clean);  // warm-up: allocations, oneDNN primitive creation
+  trainer.set_reference_batch(clean, noisy);
+  trainer.train_step(noisy, clean);  // warm-up: allocations, oneDNN primitive creation
   synchronize(device);
   const auto start = Clock::now();
   for (int i = 0; i < bench.steps; ++i) {
     if (interrupt_requested()) throw Interrupted("bench stopped");
-    step.run(noisy, clean);
+    trainer.train_step(noisy, clean);
   }
   synchronize(device);
   return bench.steps * bench.batch_size / seconds_since(start);
