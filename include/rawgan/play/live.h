@@ -9,6 +9,11 @@
 // and stays fixed: when the worker is late the callback plays silence for the missing frames,
 // counts them as late, and drops those frames when they arrive; when the input ring is full the
 // lost input is replaced by silence. Either way output sample n stays input sample n - delay.
+//
+// Measured (tests/cli/live_cli_test.cpp, ALSA virtual devices paced at 16 kHz, 256-frame
+// buffers): the devices add 512 samples (32 ms, PortAudio's two primed buffers). With the
+// default single safety buffer rawgan adds 543 samples for passthrough (hop 32) and
+// 767 + 256 = 1023 for the Wiener filter (32 ms frames): 66 ms and 96 ms input to output.
 #pragma once
 
 #include <atomic>
