@@ -12,6 +12,7 @@
 
 #include "rawgan/data/clips.h"
 #include "rawgan/data/spec_images.h"
+#include "rawgan/dist/data_parallel.h"
 #include "rawgan/train/checkpoint.h"
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_features.h"
@@ -162,8 +163,11 @@ class GenTrainer {
   void write_checkpoint() const;
   torch::Tensor real_batch();
   torch::Tensor latent_batch(int64_t n) const;
+  torch::Tensor local_rows(const torch::Tensor& global) const;
 
   GenTrainOptions options_;
+  dist::DataParallel one_process_;
+  dist::DataParallel& parallel_ = options_.parallel ? *options_.parallel : one_process_;
   nlohmann::json config_;
   TrainConfig train_;
   torch::Device device_ = torch::kCPU;
@@ -237,12 +241,19 @@ void GenTrainer::set_up() {
     step_ = reader->header().step;
     log::info("resuming ", last_path_.string(), " at step ", step_);
   }
-  metrics_.open(options_.run_dir / "metrics.csv", options_.resume ? std::ios::app : std::ios::out);
-  if (!metrics_)
-    throw RuntimeError((options_.run_dir / "metrics.csv").string() + ": cannot open for writing");
-  if (!options_.resume) {
-    metrics_ << "step,d_loss,g_loss,gradient_penalty,k_t,m_global,diversity_generated_db,"
-                "diversity_real_db\n";
+  // Several processes: rank 0's weights everywhere, gradients averaged before each step.
+  parallel_.local_batch_size(train_.batch_size, "--batch-size");
+  parallel_.add_module(*models_.generator);
+  parallel_.add_module(*models_.discriminator);
+  if (parallel_.is_main()) {
+    metrics_.open(options_.run_dir / "metrics.csv",
+                  options_.resume ? std::ios::app : std::ios::out);
+    if (!metrics_)
+      throw RuntimeError((options_.run_dir / "metrics.csv").string() + ": cannot open for writing");
+    if (!options_.resume) {
+      metrics_ << "step,d_loss,g_loss,gradient_penalty,k_t,m_global,diversity_generated_db,"
+                  "diversity_real_db\n";
+    }
   }
   log::info("train-gen: ", models_.kind, " (preset ", options_.preset, "), loss ",
             gan_loss_name(train_.loss), ", ", train_.n_critic, " D step(s) per G step, batch ",
@@ -306,7 +317,16 @@ torch::Tensor GenTrainer::real_batch() {
   std::vector<int64_t> indices(train_.batch_size);
   for (auto& index : indices)
     index = pick(data_rng_);
-  return data_.index_select(0, torch::tensor(indices)).to(device_);
+  return data_.index_select(0, torch::tensor(parallel_.local_part(indices))).to(device_);
+}
+
+torch::Tensor GenTrainer::local_rows(const torch::Tensor& global) const {
+  // Every rank draws the whole global batch of latents (so RNG streams stay in step) and
+  // keeps its own rows of it.
+  if (!parallel_.is_distributed()) return global;
+  std::vector<int64_t> rows(static_cast<size_t>(global.size(0)));
+  std::iota(rows.begin(), rows.end(), int64_t{0});
+  return global.index_select(0, torch::tensor(parallel_.local_part(rows)).to(global.device()));
 }
 
 torch::Tensor GenTrainer::latent_batch(int64_t n) const {
@@ -319,7 +339,7 @@ void GenTrainer::step_discriminator() {
   torch::Tensor fake;
   {
     torch::NoGradGuard no_grad;
-    fake = models_.generate(latent_batch(train_.batch_size));
+    fake = models_.generate(local_rows(latent_batch(train_.batch_size)));
   }
   torch::Tensor loss;
   if (balance_) {
@@ -338,12 +358,14 @@ void GenTrainer::step_discriminator() {
   d_loss_ = loss.item<double>();
   require_finite("discriminator loss", d_loss_, step_ + 1);
   opt_d_->zero_grad();
+  parallel_.prepare_backward(*models_.discriminator);
   loss.backward();
+  parallel_.average_gradients(*models_.discriminator);
   opt_d_->step();
 }
 
 void GenTrainer::step_generator() {
-  auto fake = models_.generate(latent_batch(train_.batch_size));
+  auto fake = models_.generate(local_rows(latent_batch(train_.batch_size)));
   torch::Tensor loss;
   if (balance_) {
     loss = BeganBalance::energy(fake, models_.reconstruct(fake));
@@ -353,9 +375,11 @@ void GenTrainer::step_generator() {
   g_loss_ = loss.item<double>();
   require_finite("generator loss", g_loss_, step_ + 1);
   opt_g_->zero_grad();
+  parallel_.prepare_backward(*models_.generator);
   loss.backward();
+  parallel_.average_gradients(*models_.generator);
   opt_g_->step();
-  if (balance_) balance_->update(real_energy_, g_loss_);
+  if (balance_) balance_->update(parallel_.mean(real_energy_), parallel_.mean(g_loss_));
 }
 
 void GenTrainer::measure_diversity() {
@@ -388,6 +412,7 @@ void GenTrainer::log_step() {
 }
 
 void GenTrainer::write_checkpoint() const {
+  if (!parallel_.is_main()) return;
   CheckpointHeader header;
   header.kind = models_.kind;
   header.preset = options_.preset;
@@ -419,7 +444,7 @@ GenTrainSummary GenTrainer::run() {
       step_discriminator();
     step_generator();
     ++step_;
-    log_step();
+    if (parallel_.is_main()) log_step();
 
     std::ostringstream detail;
     detail.precision(4);
@@ -430,13 +455,14 @@ GenTrainSummary GenTrainer::run() {
     progress.update(step_ - first_step, detail.str());
 
     if (step_ % train_.checkpoint_every == 0) write_checkpoint();
-    if (interrupt_requested()) {
+    if (parallel_.any(interrupt_requested())) {
       write_checkpoint();
       progress.finish(detail.str());
       throw Interrupted("train-gen stopped at step " + std::to_string(step_) + "; " +
                         last_path_.string() + " written (continue with --resume)");
     }
-    if (options_.max_minutes > 0 && progress.elapsed_s() > options_.max_minutes * 60) {
+    if (parallel_.any(options_.max_minutes > 0 &&
+                      progress.elapsed_s() > options_.max_minutes * 60)) {
       log::info("time limit of ", options_.max_minutes, " min reached at step ", step_);
       // The summary reports the diversity of the weights being saved.
       if (measured_step_ != step_) measure_diversity();

@@ -9,6 +9,7 @@
 
 #include "rawgan/data/pairs.h"
 #include "rawgan/data/windows.h"
+#include "rawgan/dist/data_parallel.h"
 #include "rawgan/dsp/emphasis.h"
 #include "rawgan/metrics/metrics.h"
 #include "rawgan/train/run.h"
@@ -155,6 +156,8 @@ void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& o
 
 SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   SeganRunOptions options = run_options;
+  dist::DataParallel one_process;
+  dist::DataParallel& parallel = options.parallel ? *options.parallel : one_process;
   const fs::path last_path = options.run_dir / "last.pt";
   const fs::path best_path = options.run_dir / "best.pt";
   std::optional<CheckpointReader> reader;
@@ -203,6 +206,14 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   log::info("generator ", models::count_parameters(*trainer.generator()),
             " parameters, discriminator ", models::count_parameters(*trainer.discriminator()),
             ", on ", options.device.str());
+
+  // Several processes: every rank starts from rank 0's weights, trains on its share of each
+  // global batch, and averages gradients before each optimiser step.
+  parallel.local_batch_size(train.batch_size, "--batch-size");
+  parallel.add_module(*trainer.generator());
+  parallel.add_module(*trainer.discriminator());
+  trainer.set_gradient_hook(
+      [&parallel](torch::nn::Module& net) { parallel.average_gradients(net); });
 
   const int64_t n_windows = windows.n_windows();
   const int64_t batch_size = train.batch_size;
@@ -258,7 +269,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
     }
     for (int64_t k = 0; k < batch_size; ++k)
       indices[k] = order[(b * batch_size + k) % n_windows];
-    auto [noisy, clean] = windows.batch(indices);
+    auto [noisy, clean] = windows.batch(parallel.local_part(indices));
     result.last_losses = trainer.train_step(noisy, clean);
     result.windows_trained += batch_size;
     if (options.on_step) options.on_step(trainer.step(), result.last_losses);
@@ -271,11 +282,12 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
     progress.update(trainer.step() - first_step, detail.str());
 
     const bool last_step = trainer.step() == total_steps;
-    if (last_step || (train.valid_every > 0 && trainer.step() % train.valid_every == 0)) {
+    if (parallel.is_main() &&
+        (last_step || (train.valid_every > 0 && trainer.step() % train.valid_every == 0))) {
       validate_and_save();
     }
-    if (interrupt_requested() && !last_step) {
-      save(last_path);
+    if (parallel.any(interrupt_requested()) && !last_step) {
+      if (parallel.is_main()) save(last_path);
       progress.finish("interrupted");
       throw Interrupted("interrupted at step " + std::to_string(trainer.step()) + "; " +
                         last_path.string() + " written, continue with --resume");
@@ -283,7 +295,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   }
   result.seconds = progress.elapsed_s();
   progress.finish(describe(result.last_losses));
-  if (validator.empty()) save(best_path);
+  if (validator.empty() && parallel.is_main()) save(best_path);
   result.steps = trainer.step();
   result.best_ssnr_gain_db =
       validator.empty() ? std::numeric_limits<double>::quiet_NaN() : best_gain_db;

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "command.h"
+#include "rawgan/dist/data_parallel.h"
+#include "rawgan/dist/job.h"
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_run.h"
 #include "rawgan/util/error.h"
@@ -24,6 +26,8 @@ struct TrainCommandOptions {
   bool resume = false;
   bool skip_unpaired = false;
   int threads = 0;
+  int nproc = 1;
+  double dist_timeout_s = 300;
   // Training overrides, applied only when given (CLI::Option::count).
   int64_t steps = 0, epochs = 0, batch_size = 0, valid_every = 0;
   uint64_t seed = 0;
@@ -32,6 +36,7 @@ struct TrainCommandOptions {
 };
 
 int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
+  if (auto code = dist::launch_if_requested(cli.nproc)) return *code;
   train::set_thread_count(cli.threads);
 
   nlohmann::json preset = load_preset(cli.preset);
@@ -65,10 +70,18 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   options.device = train::select_device(cli.device);
   options.resume = cli.resume;
   options.skip_unpaired = cli.skip_unpaired;
+  auto context = dist::join_job(options.device, cli.dist_timeout_s);
+  options.device = context->device();
+  if (cli.threads == 0 && context->is_distributed()) {
+    torch::set_num_threads(dist::threads_per_process(*context));
+  }
+  dist::DataParallel parallel(context.get());
+  options.parallel = &parallel;
   log::info("preset ", cli.preset, ", device ", options.device.str(), ", ",
             torch::get_num_threads(), " threads");
 
   train::SeganRunResult result = train::run_segan_training(options);
+  if (!parallel.is_main()) return 0;  // rank 0 reports for the job
   std::cout << "trained " << result.steps << " steps";
   if (result.seconds > 0) {
     std::cout << " (" << result.windows_trained / result.seconds << " windows/s)";
@@ -109,6 +122,12 @@ void add_train_command(CLI::App& root, Action& action) {
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", o->threads, "CPU threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--nproc", o->nproc, "Train with N local processes, e.g. one per GPU")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--dist-timeout", o->dist_timeout_s,
+                  "Seconds a process waits for the others before the job fails")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   sub->callback([o, sub, &action] { action = [o, sub] { return run_train(*o, *sub); }; });
 }
 

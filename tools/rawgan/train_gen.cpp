@@ -4,15 +4,32 @@
 #include <string>
 
 #include "command.h"
+#include "rawgan/dist/data_parallel.h"
+#include "rawgan/dist/job.h"
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_trainer.h"
+#include "rawgan/train/run.h"
 #include "rawgan/util/progress.h"
 
 namespace rawgan::cli {
 namespace {
 
-int run_train_gen(const train::GenTrainOptions& options) {
+struct JobOptions {
+  int nproc = 1;
+  double dist_timeout_s = 300;
+};
+
+int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
+  if (auto code = dist::launch_if_requested(job.nproc)) return *code;
+  auto context = dist::join_job(train::select_device(options.device), job.dist_timeout_s);
+  if (context->is_distributed()) {
+    options.device = context->device().str();
+    if (options.n_threads == 0) options.n_threads = dist::threads_per_process(*context);
+  }
+  dist::DataParallel parallel(context.get());
+  options.parallel = &parallel;
   auto summary = train::train_generator(options);
+  if (!parallel.is_main()) return 0;  // rank 0 reports for the job
   std::cout << "steps " << summary.step << "\n"
             << "d_loss " << summary.discriminator_loss << "\n"
             << "g_loss " << summary.generator_loss << "\n"
@@ -57,7 +74,16 @@ void add_train_gen_command(CLI::App& root, Action& action) {
   sub->add_flag("--resume", options->resume,
                 "Continue the run in --out from last.pt (its configuration; --steps may extend "
                 "it)");
-  sub->callback([options, &action] { action = [options] { return run_train_gen(*options); }; });
+  auto job = std::make_shared<JobOptions>();
+  sub->add_option("--nproc", job->nproc, "Train with N local processes, e.g. one per GPU")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--dist-timeout", job->dist_timeout_s,
+                  "Seconds a process waits for the others before the job fails")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->callback([options, job, &action] {
+    action = [options, job] { return run_train_gen(*options, *job); };
+  });
 }
 
 const CommandRegistration kRegistration{80, add_train_gen_command};

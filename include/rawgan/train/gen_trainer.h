@@ -17,6 +17,10 @@
 #include <filesystem>
 #include <string>
 
+namespace rawgan::dist {
+class DataParallel;
+}
+
 namespace rawgan::train {
 
 struct GenTrainOptions {
@@ -36,6 +40,9 @@ struct GenTrainOptions {
   std::string device = "auto";  ///< auto, cpu, cuda
   int n_threads = 0;            ///< 0: every hardware thread
   bool resume = false;          ///< continue run_dir/last.pt with its own configuration
+  /// The data-parallel job this process is a rank of (rawgan/dist/data_parallel.h); null: one
+  /// process. batch_size is then the global batch, split among the ranks.
+  dist::DataParallel* parallel = nullptr;
 };
 
 struct GenTrainSummary {

@@ -11,6 +11,10 @@
 #include "rawgan/models/segan.h"
 #include "rawgan/train/segan_trainer.h"
 
+namespace rawgan::dist {
+class DataParallel;
+}
+
 namespace rawgan::train {
 
 struct SeganRunOptions {
@@ -26,6 +30,9 @@ struct SeganRunOptions {
   bool resume = false;  ///< continue from run_dir/last.pt (its model and training options win,
                         ///< except steps and epochs when given here as non-zero)
   bool skip_unpaired = false;
+  /// The data-parallel job this process is a rank of (rawgan/dist/data_parallel.h); null: one
+  /// process. train.batch_size is then the global batch, split among the ranks.
+  dist::DataParallel* parallel = nullptr;
   /// Called after every step with the step count reached and its losses (e.g. by tests, or
   /// to log elsewhere); runs on the training thread.
   std::function<void(int64_t step, const SeganStepLosses& losses)> on_step;
