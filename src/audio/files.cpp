@@ -34,6 +34,14 @@ std::vector<fs::path> find_audio_files(const fs::path& dir) {
   return files;
 }
 
+fs::path relative_inside(const fs::path& file, const fs::path& dir) {
+  fs::path relative = file.lexically_normal().lexically_relative(dir.lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") {
+    throw RuntimeError(file.string() + ": not inside " + dir.string());
+  }
+  return relative;
+}
+
 std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const fs::path& output) {
   std::error_code ec;
   const bool single_file_output = inputs.size() == 1 && fs::is_regular_file(inputs[0], ec) &&
@@ -49,7 +57,7 @@ std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const f
       std::vector<fs::path> files = find_audio_files(input);
       if (files.empty()) log::warn(input.string(), ": folder holds no audio files");
       for (const fs::path& file : files) {
-        jobs.push_back({file, (output / fs::relative(file, input)).replace_extension(".wav")});
+        jobs.push_back({file, (output / relative_inside(file, input)).replace_extension(".wav")});
       }
     } else {
       throw InputError(input.string() + ": no such file or folder");

@@ -105,7 +105,8 @@ MixReport mix_folders(const MixOptions& options) {
   for (size_t f = 0; f < clean_files.size(); ++f) {
     const fs::path& clean_path = clean_files[f];
     audio::Audio clean = audio::to_mono(audio::read(clean_path));
-    const fs::path relative = fs::relative(clean_path, options.clean_dir).replace_extension();
+    const fs::path relative =
+        audio::relative_inside(clean_path, options.clean_dir).replace_extension();
     if (energy(clean.samples) <= 0) {
       log::warn(clean_path.string(), ": silent; skipped");
       ++report.n_skipped;

@@ -21,7 +21,7 @@ std::map<std::string, fs::path> files_by_name(const fs::path& dir, const std::st
   }
   std::map<std::string, fs::path> files;
   for (const fs::path& file : audio::find_audio_files(dir)) {
-    std::string name = fs::relative(file, dir).replace_extension().generic_string();
+    std::string name = audio::relative_inside(file, dir).replace_extension().generic_string();
     auto [it, inserted] = files.emplace(name, file);
     if (!inserted) {
       throw InputError(it->second.string() + " and " + file.string() + ": two " + role +

@@ -46,5 +46,19 @@ TEST(Files, RefusesCollisionsOverwritesAndMissingInputs) {
   EXPECT_THROW(plan_file_jobs({dir / "nothing"}, dir / "out"), InputError);
 }
 
+TEST(Files, LinkedFilesKeepTheirPlaceInTheFolder) {
+  // A folder of links to files elsewhere (as demo scripts make) must map outputs inside the
+  // output folder, never next to the link targets.
+  test::TempDir dir;
+  write(dir / "elsewhere" / "speech.wav", test::sine(440, 8000, 10));
+  std::filesystem::create_directories(dir / "in");
+  std::filesystem::create_symlink(dir / "elsewhere" / "speech.wav", dir / "in" / "speech.wav");
+  auto jobs = plan_file_jobs({dir / "in"}, dir / "out");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].output, dir / "out" / "speech.wav");
+  EXPECT_EQ(relative_inside(dir / "in" / "speech.wav", dir / "in/"), "speech.wav");
+  EXPECT_THROW(relative_inside(dir / "elsewhere" / "speech.wav", dir / "in"), RuntimeError);
+}
+
 }  // namespace
 }  // namespace rawgan::audio

@@ -54,7 +54,7 @@ std::map<std::string, fs::path> list_audio(const fs::path& dir, const std::strin
   if (!fs::is_directory(dir)) throw InputError(option + " " + dir.string() + ": not a folder");
   std::map<std::string, fs::path> files;
   for (const fs::path& path : audio::find_audio_files(dir)) {
-    const std::string key = fs::relative(path, dir).replace_extension().generic_string();
+    const std::string key = audio::relative_inside(path, dir).replace_extension().generic_string();
     if (!files.emplace(key, path).second)
       throw InputError(option + " " + dir.string() + ": two files share the name " + key +
                        " (differing only in extension)");

@@ -15,6 +15,12 @@ bool is_audio_file(const std::filesystem::path& path);
 /// folder.
 std::vector<std::filesystem::path> find_audio_files(const std::filesystem::path& dir);
 
+/// The path of `file` inside `dir`, computed from the names alone (symbolic links are not
+/// followed, so a linked file keeps its place in `dir`). Throws RuntimeError if `file` is not
+/// inside `dir`, so that outputs derived from it can never land outside their folder.
+std::filesystem::path relative_inside(const std::filesystem::path& file,
+                                      const std::filesystem::path& dir);
+
 /// One input and the output it is written to.
 struct FileJob {
   std::filesystem::path input;
