@@ -13,6 +13,10 @@
 namespace rawgan::audio {
 namespace {
 
+// Integer encodings read positive full scale as (2^(bits-1) - 1) / 2^(bits-1), e.g. 32767/32768,
+// so a sample within one 16-bit step of 1.0 counts as being at full scale.
+constexpr double kFullScale = 32767.0 / 32768.0;
+
 double to_dbfs(double amplitude) {
   return amplitude > 0 ? 20.0 * std::log10(amplitude) : -std::numeric_limits<double>::infinity();
 }
@@ -134,7 +138,7 @@ Levels measure_levels(const Audio& audio) {
     double magnitude = std::fabs(x);
     peak = std::max(peak, magnitude);
     sum_squares += magnitude * magnitude;
-    if (magnitude >= 1.0) ++levels.n_clipped;
+    if (magnitude >= kFullScale) ++levels.n_clipped;
   }
   levels.peak_dbfs = to_dbfs(peak);
   levels.rms_dbfs =

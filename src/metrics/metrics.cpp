@@ -99,6 +99,8 @@ double si_sdr_db(const std::vector<float>& clean, const std::vector<float>& proc
     target += t * t;
     residual += r * r;
   }
+  // A silent estimate holds nothing of the target: the worst score, not 0/0.
+  if (target <= 0) return -kInf;
   return ratio_db(target, residual);
 }
 

@@ -174,6 +174,17 @@ TEST(Read, RefusesTruncatedData) {
   }
 }
 
+TEST(Levels, PositiveAndNegativeFullScaleBothCountAsClipped) {
+  // PCM16 stores +1.0 as 32767, read back as 32767/32768; it is at full scale all the same.
+  test::TempDir dir;
+  Audio extremes;
+  extremes.sample_rate_hz = 8000;
+  extremes.n_channels = 1;
+  extremes.samples = {1.0f, -1.0f, 0.5f, 1.0f};
+  write(dir / "fs.wav", extremes);
+  EXPECT_EQ(measure_levels(read(dir / "fs.wav")).n_clipped, 3);
+}
+
 TEST(Levels, SilenceIsMinusInfinity) {
   Audio silence = test::sine(1, 8000, 100, 0.0f);
   Levels levels = measure_levels(silence);

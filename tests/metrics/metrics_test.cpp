@@ -41,6 +41,9 @@ TEST(Metrics, SiSdrIsScaleInvariantAndMatchesAddedNoise) {
   // Noise nearly orthogonal to the sine: SI-SDR is close to the plain SNR (the projection
   // removes only the noise's tiny component along the sine, a few hundredths of a dB).
   EXPECT_NEAR(si_sdr_db(s, x), snr_db(s, x), 0.05);
+  // A silent estimate keeps nothing of the reference: the worst score, never +inf.
+  const double silent = si_sdr_db(s, std::vector<float>(s.size(), 0.0f));
+  EXPECT_TRUE(std::isinf(silent) && silent < 0) << silent;
 }
 
 TEST(Metrics, SegmentalSnrClampsFrames) {

@@ -75,7 +75,7 @@ WriteReport write(const std::filesystem::path& path, const Audio& audio,
 struct Levels {
   double peak_dbfs = 0;   ///< -inf for digital silence
   double rms_dbfs = 0;    ///< -inf for digital silence
-  int64_t n_clipped = 0;  ///< samples at or beyond full scale (|x| >= 1)
+  int64_t n_clipped = 0;  ///< at full scale (|x| >= 32767/32768) or beyond
 };
 Levels measure_levels(const Audio& audio);
 
