@@ -33,7 +33,10 @@ class Enhancer::Stream {
         from_model_(enhancer.model_.sample_rate_hz, sample_rate_hz, n_channels),
         overlap_add_(enhancer.model_.model, enhancer.windowing_, n_channels, enhancer.device_),
         last_input_(n_channels, 0.0f),
-        last_output_(n_channels, 0.0f) {}
+        last_output_(n_channels, 0.0f),
+        dc_pole_(dc_pole_for(enhancer.options_.dc_block_hz, enhancer.model_.sample_rate_hz)),
+        dc_last_input_(n_channels, 0.0f),
+        dc_last_output_(n_channels, 0.0f) {}
 
   void process(const float* interleaved, int64_t n_frames, std::vector<float>& out) {
     n_in_ += n_frames;
@@ -91,8 +94,26 @@ class Enhancer::Stream {
     }
   }
 
+  // y[n] = x[n] - x[n - 1] + r y[n - 1]: a zero at DC and a pole just inside it.
+  static float dc_pole_for(double cutoff_hz, int sample_rate_hz) {
+    return cutoff_hz > 0 ? static_cast<float>(std::exp(-2.0 * M_PI * cutoff_hz / sample_rate_hz))
+                         : 0.0f;
+  }
+
+  void block_dc(std::vector<float>& interleaved) {
+    if (dc_pole_ == 0.0f) return;
+    for (size_t i = 0; i < interleaved.size(); ++i) {
+      const size_t c = i % n_channels_;
+      const float x = interleaved[i];
+      interleaved[i] = x - dc_last_input_[c] + dc_pole_ * dc_last_output_[c];
+      dc_last_input_[c] = x;
+      dc_last_output_[c] = interleaved[i];
+    }
+  }
+
   void back_to_input_rate(std::vector<float>& out) {
     de_emphasis(enhanced_);
+    block_dc(enhanced_);
     restored_.clear();
     from_model_.process(enhanced_.data(), frames(enhanced_), restored_);
     append_limited(out);
@@ -111,6 +132,9 @@ class Enhancer::Stream {
   OverlapAdd overlap_add_;
   std::vector<float> last_input_;
   std::vector<float> last_output_;
+  float dc_pole_;
+  std::vector<float> dc_last_input_;
+  std::vector<float> dc_last_output_;
   std::vector<float> model_rate_;
   std::vector<float> enhanced_;
   std::vector<float> restored_;

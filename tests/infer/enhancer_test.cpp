@@ -45,6 +45,27 @@ TEST(Enhancer, IdentityWithEmphasisReproducesInputOfEveryLength) {
   }
 }
 
+TEST(Enhancer, DcBlockerStopsDeEmphasisFromAmplifyingAnOffset) {
+  // A model that adds 0.005 to every sample: de-emphasis turns that into 0.005 / (1 - 0.95) =
+  // 0.1 of DC; a 20 Hz blocker removes it within a few time constants (8 ms at 20 Hz).
+  EnhancementModel offset = identity_model(8000, 1024, 0.95f);
+  offset.model = [](const torch::Tensor& x) { return x + 0.005f; };
+  const audio::Audio silence = test::sine(1, 8000, 16000, 0.0f);
+  auto mean_of_second_half = [](const audio::Audio& a) {
+    double sum = 0;
+    for (size_t i = a.samples.size() / 2; i < a.samples.size(); ++i)
+      sum += a.samples[i];
+    return sum / (a.samples.size() - a.samples.size() / 2);
+  };
+  const audio::Audio unblocked = Enhancer(offset, {}, torch::kCPU).enhance(silence);
+  EXPECT_NEAR(mean_of_second_half(unblocked), 0.1, 0.01);
+  EnhancerOptions options;
+  options.dc_block_hz = 20.0;
+  const audio::Audio blocked = Enhancer(offset, options, torch::kCPU).enhance(silence);
+  ASSERT_EQ(blocked.n_frames(), silence.n_frames());
+  EXPECT_LT(std::fabs(mean_of_second_half(blocked)), 1e-3);
+}
+
 TEST(Enhancer, OtherRatesAndChannelsKeepTheirShape) {
   // A stereo 44.1 kHz tone pair through an 8 kHz identity model: the tones (below 4 kHz) come
   // back nearly unchanged; the resamplers' passband ripple and edge transients allow 2e-2.

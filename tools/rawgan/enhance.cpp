@@ -36,6 +36,7 @@ struct EnhanceCommandOptions {
   std::string device = "auto";
   int64_t batch_size = 8;
   double overlap_ms = -1;
+  double dc_block_hz = 20.0;
   std::string format = "pcm16";
   int threads = 0;
   uint64_t seed = 0;
@@ -56,6 +57,7 @@ int run_enhance(const EnhanceCommandOptions& options) {
   infer::EnhancerOptions enhancer_options;
   enhancer_options.batch_size = options.batch_size;
   enhancer_options.overlap_ms = options.overlap_ms;
+  enhancer_options.dc_block_hz = options.dc_block_hz;
   infer::Enhancer enhancer(infer::load_segan(options.model, device), enhancer_options, device);
   const infer::EnhancementModel& model = enhancer.model();
   log::info("model ", model.description, ": ", model.sample_rate_hz, " Hz, window ",
@@ -109,6 +111,10 @@ void add_enhance_command(CLI::App& root, Action& action) {
                   "Output folder (or a .wav file for a single input file)")
       ->required();
   sub->add_option("--device", options->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  sub->add_option("--dc-block-hz", options->dc_block_hz,
+                  "Cut-off of the DC blocker after de-emphasis (0: off)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   sub->add_option("--batch-size", options->batch_size, "Windows per model call")
       ->capture_default_str();
   sub->add_option("--overlap-ms", options->overlap_ms,
