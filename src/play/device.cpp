@@ -172,6 +172,13 @@ bool format_supported(const DeviceInfo& device, Direction direction, const Strea
   return Pa_IsFormatSupported(in, out, format.sample_rate_hz) == paFormatIsSupported;
 }
 
+StreamFormat choose_device_output_format(const DeviceInfo& device, const StreamFormat& source) {
+  return choose_output_format(
+      source, device.max_output_channels, static_cast<int>(device.default_sample_rate_hz),
+      [&](const StreamFormat& f) { return format_supported(device, Direction::kOutput, f); },
+      device.name);
+}
+
 Stream::Stream(const StreamConfig& config, StreamCallback& callback) {
   PaStreamParameters in_params{};
   PaStreamParameters out_params{};

@@ -131,12 +131,7 @@ int run_audition(const AuditionOptions& options) {
 
   const audio::Audio& first = versions.audio[0];
   play::StreamFormat from{first.sample_rate_hz, first.n_channels};
-  play::StreamFormat to = play::choose_output_format(
-      from, device.max_output_channels, static_cast<int>(device.default_sample_rate_hz),
-      [&](const play::StreamFormat& f) {
-        return play::format_supported(device, play::Direction::kOutput, f);
-      },
-      device.name);
+  play::StreamFormat to = play::choose_device_output_format(device, from);
   const std::string conversion = play::describe_conversion(from, to);
   log::info("auditioning ", versions.audio.size(), " versions (", conversion, ") on ", device.index,
             " '", device.name, "'");

@@ -26,12 +26,7 @@ struct PlayOptions {
 void play_file(const std::string& path, const play::DeviceInfo& device) {
   audio::Audio source = audio::read(path);
   play::StreamFormat from{source.sample_rate_hz, source.n_channels};
-  play::StreamFormat to = play::choose_output_format(
-      from, device.max_output_channels, static_cast<int>(device.default_sample_rate_hz),
-      [&](const play::StreamFormat& f) {
-        return play::format_supported(device, play::Direction::kOutput, f);
-      },
-      device.name);
+  play::StreamFormat to = play::choose_device_output_format(device, from);
   const std::string conversion = play::describe_conversion(from, to);
   log::info("playing ", path, " (", conversion, ") on ", device.index, " '", device.name, "'");
   audio::Audio output = play::convert(source, to);

@@ -53,6 +53,10 @@ DeviceInfo find_device(const std::string& spec, Direction direction);
 /// Whether the device accepts float32 at that format (Pa_IsFormatSupported).
 bool format_supported(const DeviceInfo& device, Direction direction, const StreamFormat& format);
 
+/// The output format `device` accepts for audio in `source` (choose_output_format over what
+/// Pa_IsFormatSupported says). Throws RuntimeError naming the device when none fits.
+StreamFormat choose_device_output_format(const DeviceInfo& device, const StreamFormat& source);
+
 /// Timing of one callback, PortAudio's stream clock in seconds (0 when the host gives none).
 struct CallbackTime {
   double input_adc_s = 0;
