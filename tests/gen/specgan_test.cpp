@@ -5,17 +5,11 @@
 #include <cmath>
 
 #include "rawgan/data/spec_images.h"
+#include "rawgan/models/segan.h"
 #include "rawgan/util/preset.h"
 
 namespace rawgan::models {
 namespace {
-
-int64_t count_parameters(torch::nn::Module& module) {
-  int64_t n = 0;
-  for (const auto& p : module.parameters())
-    n += p.numel();
-  return n;
-}
 
 TEST(SpecGan, NarrowPresetsMakeAndScoreImagesOfTheirSize) {
   torch::manual_seed(0);

@@ -3,18 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "rawgan/models/polyphase.h"
+#include "rawgan/models/segan.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/preset.h"
 
 namespace rawgan::models {
 namespace {
-
-int64_t count_parameters(torch::nn::Module& module) {
-  int64_t n = 0;
-  for (const auto& p : module.parameters())
-    n += p.numel();
-  return n;
-}
 
 // Parameters of a (transposed) 1-D convolution with bias.
 int64_t conv_parameters(int64_t in, int64_t out, int64_t kernel) {
