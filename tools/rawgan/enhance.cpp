@@ -36,7 +36,7 @@ struct EnhanceCommandOptions {
   std::string device = "auto";
   int64_t batch_size = 8;
   double overlap_ms = -1;
-  double dc_block_hz = 20.0;
+  double dc_block_hz = infer::EnhancerOptions{}.dc_block_hz;
   std::string format = "pcm16";
   int threads = 0;
   uint64_t seed = 0;

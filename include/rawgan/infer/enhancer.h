@@ -39,7 +39,7 @@ struct EnhancerOptions {
   /// Cut-off in Hz of a one-pole DC blocker applied after de-emphasis at the model's rate;
   /// 0 disables it. De-emphasis has a gain of 1 / (1 - a) at 0 Hz (20 for a = 0.95), so a small
   /// offset in the generator's output would otherwise become a large one in the audio.
-  double dc_block_hz = 0.0;
+  double dc_block_hz = 20.0;
 };
 
 /// What one enhancement did.
