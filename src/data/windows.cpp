@@ -126,12 +126,13 @@ PairedWindows::PairedWindows(const std::vector<FilePair>& pairs, const WindowOpt
   }
 }
 
-std::pair<torch::Tensor, torch::Tensor> PairedWindows::batch(
-    const std::vector<int64_t>& indices) const {
+std::pair<torch::Tensor, torch::Tensor> PairedWindows::batch(const std::vector<int64_t>& indices,
+                                                             bool pin_memory) const {
   const int64_t window = options_.window_samples;
   const int64_t n = static_cast<int64_t>(indices.size());
-  auto noisy = torch::zeros({n, 1, window});
-  auto clean = torch::zeros({n, 1, window});
+  const auto options = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pin_memory);
+  auto noisy = torch::zeros({n, 1, window}, options);
+  auto clean = torch::zeros({n, 1, window}, options);
   float* noisy_data = noisy.data_ptr<float>();
   float* clean_data = clean.data_ptr<float>();
   for (int64_t b = 0; b < n; ++b) {

@@ -71,8 +71,9 @@ class PairedWindows {
   const WindowOptions& options() const { return options_; }
 
   /// Copies the windows `indices` into {noisy, clean}, each [indices.size(), 1, window_samples]
-  /// float on the CPU.
-  std::pair<torch::Tensor, torch::Tensor> batch(const std::vector<int64_t>& indices) const;
+  /// float on the CPU; in page-locked memory when `pin_memory` (which needs CUDA).
+  std::pair<torch::Tensor, torch::Tensor> batch(const std::vector<int64_t>& indices,
+                                                bool pin_memory = false) const;
 
  private:
   WindowOptions options_;
