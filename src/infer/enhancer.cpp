@@ -9,6 +9,7 @@
 
 #include "rawgan/audio/resampler.h"
 #include "rawgan/audio/stream.h"
+#include "rawgan/dsp/emphasis.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -28,21 +29,18 @@ class Enhancer::Stream {
  public:
   Stream(const Enhancer& enhancer, int sample_rate_hz, int n_channels)
       : n_channels_(n_channels),
-        coefficient_(enhancer.model_.pre_emphasis),
         to_model_(sample_rate_hz, enhancer.model_.sample_rate_hz, n_channels),
         from_model_(enhancer.model_.sample_rate_hz, sample_rate_hz, n_channels),
         overlap_add_(enhancer.model_.model, enhancer.windowing_, n_channels, enhancer.device_),
-        last_input_(n_channels, 0.0f),
-        last_output_(n_channels, 0.0f),
-        dc_pole_(dc_pole_for(enhancer.options_.dc_block_hz, enhancer.model_.sample_rate_hz)),
-        dc_last_input_(n_channels, 0.0f),
-        dc_last_output_(n_channels, 0.0f) {}
+        pre_emphasis_(enhancer.model_.pre_emphasis, n_channels),
+        de_emphasis_(enhancer.model_.pre_emphasis, n_channels),
+        dc_blocker_(enhancer.options_.dc_block_hz, enhancer.model_.sample_rate_hz, n_channels) {}
 
   void process(const float* interleaved, int64_t n_frames, std::vector<float>& out) {
     n_in_ += n_frames;
     model_rate_.clear();
     to_model_.process(interleaved, n_frames, model_rate_);
-    pre_emphasis(model_rate_);
+    pre_emphasis_.process(model_rate_.data(), frames(model_rate_));
     enhanced_.clear();
     overlap_add_.process(model_rate_.data(), frames(model_rate_), enhanced_);
     back_to_input_rate(out);
@@ -51,7 +49,7 @@ class Enhancer::Stream {
   void finish(std::vector<float>& out) {
     model_rate_.clear();
     to_model_.finish(model_rate_);
-    pre_emphasis(model_rate_);
+    pre_emphasis_.process(model_rate_.data(), frames(model_rate_));
     enhanced_.clear();
     overlap_add_.process(model_rate_.data(), frames(model_rate_), enhanced_);
     overlap_add_.finish(enhanced_);
@@ -73,47 +71,9 @@ class Enhancer::Stream {
     return static_cast<int64_t>(v.size()) / n_channels_;
   }
 
-  // y[n] = x[n] - a x[n - 1], per channel, x[-1] = 0 at the start of the stream.
-  void pre_emphasis(std::vector<float>& interleaved) {
-    if (coefficient_ == 0.0f) return;
-    for (size_t i = 0; i < interleaved.size(); ++i) {
-      float& previous = last_input_[i % n_channels_];
-      const float x = interleaved[i];
-      interleaved[i] = x - coefficient_ * previous;
-      previous = x;
-    }
-  }
-
-  // The inverse, y[n] = x[n] + a y[n - 1].
-  void de_emphasis(std::vector<float>& interleaved) {
-    if (coefficient_ == 0.0f) return;
-    for (size_t i = 0; i < interleaved.size(); ++i) {
-      float& previous = last_output_[i % n_channels_];
-      interleaved[i] += coefficient_ * previous;
-      previous = interleaved[i];
-    }
-  }
-
-  // y[n] = x[n] - x[n - 1] + r y[n - 1]: a zero at DC and a pole just inside it.
-  static float dc_pole_for(double cutoff_hz, int sample_rate_hz) {
-    return cutoff_hz > 0 ? static_cast<float>(std::exp(-2.0 * M_PI * cutoff_hz / sample_rate_hz))
-                         : 0.0f;
-  }
-
-  void block_dc(std::vector<float>& interleaved) {
-    if (dc_pole_ == 0.0f) return;
-    for (size_t i = 0; i < interleaved.size(); ++i) {
-      const size_t c = i % n_channels_;
-      const float x = interleaved[i];
-      interleaved[i] = x - dc_last_input_[c] + dc_pole_ * dc_last_output_[c];
-      dc_last_input_[c] = x;
-      dc_last_output_[c] = interleaved[i];
-    }
-  }
-
   void back_to_input_rate(std::vector<float>& out) {
-    de_emphasis(enhanced_);
-    block_dc(enhanced_);
+    de_emphasis_.process(enhanced_.data(), frames(enhanced_));
+    dc_blocker_.process(enhanced_.data(), frames(enhanced_));
     restored_.clear();
     from_model_.process(enhanced_.data(), frames(enhanced_), restored_);
     append_limited(out);
@@ -126,15 +86,12 @@ class Enhancer::Stream {
   }
 
   int n_channels_;
-  float coefficient_;
   audio::Resampler to_model_;
   audio::Resampler from_model_;
   OverlapAdd overlap_add_;
-  std::vector<float> last_input_;
-  std::vector<float> last_output_;
-  float dc_pole_;
-  std::vector<float> dc_last_input_;
-  std::vector<float> dc_last_output_;
+  dsp::PreEmphasis pre_emphasis_;
+  dsp::DeEmphasis de_emphasis_;
+  dsp::DcBlocker dc_blocker_;
   std::vector<float> model_rate_;
   std::vector<float> enhanced_;
   std::vector<float> restored_;
