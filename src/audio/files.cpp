@@ -14,12 +14,21 @@ namespace rawgan::audio {
 
 namespace fs = std::filesystem;
 
-bool is_audio_file(const fs::path& path) {
-  static const std::array<const char*, 8> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
-                                                         ".aiff", ".au",   ".w64", ".caf"};
+namespace {
+
+std::string lower_extension(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+}  // namespace
+
+bool is_audio_file(const fs::path& path) {
+  static const std::array<const char*, 8> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
+                                                         ".aiff", ".au",   ".w64", ".caf"};
+  const std::string ext = lower_extension(path);
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 
@@ -42,10 +51,31 @@ fs::path relative_inside(const fs::path& file, const fs::path& dir) {
   return relative;
 }
 
+void ensure_output_folder(const fs::path& folder, const std::string& option) {
+  std::error_code ec;
+  if (fs::is_directory(folder, ec)) return;
+  if (fs::exists(folder, ec))
+    throw UsageError(option + " " + folder.string() + ": is a file; expected an output folder");
+  if (is_audio_file(folder))
+    throw UsageError(option + " " + folder.string() +
+                     ": expected an output folder, got a name ending in " +
+                     folder.extension().string() + " (a folder of that name would be made)");
+}
+
 std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const fs::path& output) {
   std::error_code ec;
+  for (const fs::path& input : inputs)
+    if (!fs::exists(input, ec)) throw InputError(input.string() + ": no such file or folder");
   const bool single_file_output = inputs.size() == 1 && fs::is_regular_file(inputs[0], ec) &&
-                                  output.extension() == ".wav" && !fs::is_directory(output, ec);
+                                  is_audio_file(output) && !fs::is_directory(output, ec);
+  if (single_file_output && lower_extension(output) != ".wav")
+    throw UsageError("output " + output.string() + ": outputs are written as WAV; name it .wav");
+  if (!single_file_output && is_audio_file(output) && !fs::is_directory(output, ec)) {
+    throw UsageError("output " + output.string() +
+                     ": a folder input or several inputs need an output folder, not a file name");
+  }
+  if (!single_file_output) ensure_output_folder(output, "output");
+
   std::vector<FileJob> jobs;
   for (const fs::path& input : inputs) {
     if (fs::is_regular_file(input, ec)) {

@@ -46,6 +46,28 @@ TEST(Files, RefusesCollisionsOverwritesAndMissingInputs) {
   EXPECT_THROW(plan_file_jobs({dir / "nothing"}, dir / "out"), InputError);
 }
 
+TEST(Files, FolderOrSeveralInputsNeedAnOutputFolderNotAFileName) {
+  test::TempDir dir;
+  write(dir / "in" / "x.wav", test::sine(440, 8000, 10));
+  write(dir / "in" / "y.wav", test::sine(440, 8000, 10));
+  for (const char* name : {"x.flac", "one.wav", "LOUD.WAV"}) {
+    EXPECT_THROW(plan_file_jobs({dir / "in"}, dir / name), UsageError) << name;
+    EXPECT_THROW(plan_file_jobs({dir / "in" / "x.wav", dir / "in" / "y.wav"}, dir / name),
+                 UsageError)
+        << name;
+  }
+  // One file is written as WAV whatever the case of .wav, and refused under another extension.
+  EXPECT_EQ(plan_file_jobs({dir / "in" / "x.wav"}, dir / "X.WAV").at(0).output, dir / "X.WAV");
+  EXPECT_THROW(plan_file_jobs({dir / "in" / "x.wav"}, dir / "x.flac"), UsageError);
+  // An existing folder keeps working whatever its name; an existing file cannot be a folder.
+  std::filesystem::create_directories(dir / "old.wav");
+  EXPECT_EQ(plan_file_jobs({dir / "in"}, dir / "old.wav").at(0).output, dir / "old.wav" / "x.wav");
+  std::ofstream(dir / "notes.txt") << "not a folder";
+  EXPECT_THROW(plan_file_jobs({dir / "in"}, dir / "notes.txt"), UsageError);
+  EXPECT_NO_THROW(ensure_output_folder(dir / "new-folder", "-o"));
+  EXPECT_THROW(ensure_output_folder(dir / "clips.ogg", "-o"), UsageError);
+}
+
 TEST(Files, LinkedFilesKeepTheirPlaceInTheFolder) {
   // A folder of links to files elsewhere (as demo scripts make) must map outputs inside the
   // output folder, never next to the link targets.

@@ -66,5 +66,22 @@ TEST(BaselineCli, SingleFileToFileAndRefusals) {
   EXPECT_EQ(run_cli({"baseline", "--method", "magic", input.string(), "-o", "x"}).exit_code, 2);
 }
 
+TEST(BaselineCli, FolderInputWithAnAudioFileOutputIsRefused) {
+  test::TempDir dir;
+  audio::write(dir / "in/a.wav", noisy_tone(8000, 4000, 1, 4));
+  audio::write(dir / "in/b.wav", noisy_tone(8000, 4000, 1, 5));
+  for (const std::string name : {"x.flac", "one.wav"}) {
+    auto result = run_cli({"baseline", (dir / "in").string(), "-o", (dir / name).string()});
+    EXPECT_EQ(result.exit_code, 2) << name;
+    EXPECT_NE(result.err.find(name), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("output folder"), std::string::npos) << result.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / name)) << name;
+  }
+  auto several = run_cli({"baseline", (dir / "in/a.wav").string(), (dir / "in/b.wav").string(),
+                          "-o", (dir / "both.wav").string()});
+  EXPECT_EQ(several.exit_code, 2) << several.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "both.wav"));
+}
+
 }  // namespace
 }  // namespace rawgan

@@ -131,5 +131,18 @@ TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {
   EXPECT_NE(result.err.find("nothing-here.wav"), std::string::npos) << result.err;
 }
 
+// Output planning is checked before the model is loaded, so no training is needed here.
+TEST(EnhanceCliOutputs, FolderInputWithAnAudioFileOutputIsRefused) {
+  TempDir work;
+  audio::write(work / "in" / "a.wav", sine(440, 16000, 1000));
+  for (const std::string name : {"x.flac", "one.wav"}) {
+    CliResult result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
+                                (work / "in").string(), "-o", (work / name).string()});
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_NE(result.err.find(name), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(work / name)) << name;
+  }
+}
+
 }  // namespace
 }  // namespace rawgan::test

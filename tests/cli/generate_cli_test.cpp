@@ -101,5 +101,14 @@ TEST_F(GenerateCli, LongerThanTheModelIsRefusedNamingLongerModels) {
   EXPECT_NE(result.err.find("wavegan-long"), std::string::npos) << result.err;
 }
 
+TEST_F(GenerateCli, OutputNamedLikeAnAudioFileIsRefused) {
+  TempDir dir;
+  auto result =
+      run_cli({"generate", "--model", model(), "-n", "2", "-o", (dir / "clips.wav").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("clips.wav"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "clips.wav"));
+}
+
 }  // namespace
 }  // namespace rawgan::test

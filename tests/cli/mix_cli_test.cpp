@@ -63,5 +63,16 @@ TEST(MixCli, MissingFoldersAreInputErrors) {
   EXPECT_NE(result.err.find("none"), std::string::npos) << result.err;
 }
 
+TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {
+  test::TempDir dir;
+  audio::write(dir / "clean/a.wav", test::sine(300, 8000, 4000));
+  audio::write(dir / "noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  auto result = run_cli({"mix", "--clean", (dir / "clean").string(), "--noise",
+                         (dir / "noise").string(), "--out", (dir / "pairs.wav").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("pairs.wav"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir / "pairs.wav"));
+}
+
 }  // namespace
 }  // namespace rawgan

@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
 #include "rawgan/infer/sampler.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
@@ -71,6 +72,7 @@ int run_generate(const GenerateOptions& options) {
     throw UsageError("--length: expected > 0 samples, got " +
                      std::to_string(options.length_samples));
   const auto format = audio::parse_sample_format(options.format);
+  audio::ensure_output_folder(options.out_dir, "-o");
   infer::SamplerOptions sampler_options;
   sampler_options.device = options.device;
   sampler_options.batch_size = options.batch_size;

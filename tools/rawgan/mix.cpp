@@ -8,12 +8,14 @@
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
 #include "rawgan/data/mix.h"
 
 namespace rawgan::cli {
 namespace {
 
 int run_mix(const data::MixOptions& options) {
+  audio::ensure_output_folder(options.out_dir, "--out");
   audio::ensure_not_an_input(options.out_dir, {options.clean_dir, options.noise_dir});
   data::MixReport report = data::mix_folders(options);
   std::cout << report.n_written << " pairs written to " << (options.out_dir / "noisy").string()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace rawgan::audio {
@@ -27,12 +28,18 @@ struct FileJob {
   std::filesystem::path output;
 };
 
+/// Refuses, with a UsageError naming `option` and `folder`, an output folder that is an existing
+/// file or that does not exist yet and is named like an audio file (`-o clips.wav`): creating a
+/// folder of that name is never what was meant. An existing folder of any name is accepted.
+void ensure_output_folder(const std::filesystem::path& folder, const std::string& option);
+
 /// Maps inputs (files or folders) to outputs under the conventions of `rawgan enhance`: a single
-/// input file with an output ending in .wav is written to that file; otherwise `output` is a
-/// folder, an input file goes to output/<name>.wav and a folder's audio files (recursive) to
-/// output/<path inside the folder>.wav. Throws InputError for a missing input and UsageError
-/// when two inputs would share an output or an output would overwrite an input. A folder with no
-/// audio files is reported with a warning.
+/// input file with an output ending in .wav (any case) is written to that file; otherwise
+/// `output` is a folder, an input file goes to output/<name>.wav and a folder's audio files
+/// (recursive) to output/<path inside the folder>.wav. Throws InputError for a missing input and
+/// UsageError when two inputs would share an output, an output would overwrite an input, or
+/// `output` is not a usable folder (see ensure_output_folder) while a folder or several inputs
+/// are given. A folder with no audio files is reported with a warning.
 std::vector<FileJob> plan_file_jobs(const std::vector<std::filesystem::path>& inputs,
                                     const std::filesystem::path& output);
 
