@@ -17,6 +17,7 @@
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_features.h"
 #include "rawgan/train/gen_models.h"
+#include "rawgan/train/gen_step.h"
 #include "rawgan/train/run.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
@@ -34,16 +35,9 @@ constexpr int64_t kMaxDiversityClips = 256;
 // The training section with every default filled in, so that a checkpoint records exactly
 // what ran.
 struct TrainConfig {
-  GanLoss loss = GanLoss::kWganGp;
+  GenStepOptions step;  // loss, optimiser and critic settings
   int64_t n_steps = 100000;
   int64_t batch_size = 64;
-  double learning_rate = 1e-4;
-  double beta1 = 0.5;
-  double beta2 = 0.9;
-  int64_t n_critic = 5;
-  double gp_weight = 10.0;
-  BeganOptions began;
-  int64_t began_code_dim = 64;
   int64_t checkpoint_every = 500;
   int64_t diversity_every = 100;
   int64_t diversity_batch = 64;
@@ -53,19 +47,9 @@ struct TrainConfig {
 
 TrainConfig parse_train(const nlohmann::json& train) {
   TrainConfig c;
-  c.loss = parse_gan_loss(train.value("loss", std::string("wgan-gp")));
+  c.step = GenStepOptions::from_json(train);
   c.n_steps = train.value("steps", c.n_steps);
   c.batch_size = train.value("batch_size", c.batch_size);
-  c.learning_rate = train.value("learning_rate", c.learning_rate);
-  c.beta1 = train.value("beta1", c.beta1);
-  c.beta2 = train.value("beta2", c.beta2);
-  // Five critic steps per generator step is WGAN-GP's setting (Gulrajani et al., Algorithm 1);
-  // the other losses alternate one to one.
-  c.n_critic = train.value("n_critic", c.loss == GanLoss::kWganGp ? int64_t(5) : int64_t(1));
-  c.gp_weight = train.value("gp_weight", c.gp_weight);
-  c.began.gamma = train.value("began_gamma", c.began.gamma);
-  c.began.lambda_k = train.value("began_lambda_k", c.began.lambda_k);
-  c.began_code_dim = train.value("began_code_dim", c.began_code_dim);
   c.checkpoint_every = train.value("checkpoint_every", c.checkpoint_every);
   c.diversity_every = train.value("diversity_every", c.diversity_every);
   c.diversity_batch = train.value("diversity_batch", c.diversity_batch);
@@ -77,27 +61,24 @@ TrainConfig parse_train(const nlohmann::json& train) {
   };
   positive(c.n_steps, "steps");
   positive(c.batch_size, "batch_size");
-  positive(c.n_critic, "n_critic");
   positive(c.checkpoint_every, "checkpoint_every");
   positive(c.diversity_every, "diversity_every");
   positive(c.diversity_batch, "diversity_batch");
-  if (!(c.learning_rate > 0))
-    throw UsageError("learning_rate must be > 0, got " + std::to_string(c.learning_rate));
   return c;
 }
 
 nlohmann::json to_json(const TrainConfig& c) {
-  return {{"loss", gan_loss_name(c.loss)},
+  return {{"loss", gan_loss_name(c.step.loss)},
           {"steps", c.n_steps},
           {"batch_size", c.batch_size},
-          {"learning_rate", c.learning_rate},
-          {"beta1", c.beta1},
-          {"beta2", c.beta2},
-          {"n_critic", c.n_critic},
-          {"gp_weight", c.gp_weight},
-          {"began_gamma", c.began.gamma},
-          {"began_lambda_k", c.began.lambda_k},
-          {"began_code_dim", c.began_code_dim},
+          {"learning_rate", c.step.learning_rate},
+          {"beta1", c.step.beta1},
+          {"beta2", c.step.beta2},
+          {"n_critic", c.step.n_critic},
+          {"gp_weight", c.step.gp_weight},
+          {"began_gamma", c.step.began.gamma},
+          {"began_lambda_k", c.step.began.lambda_k},
+          {"began_code_dim", c.step.began_code_dim},
           {"checkpoint_every", c.checkpoint_every},
           {"diversity_every", c.diversity_every},
           {"diversity_batch", c.diversity_batch},
@@ -156,8 +137,6 @@ class GenTrainer {
  private:
   void set_up();
   void load_data(const CheckpointReader* reader);
-  void step_discriminator();
-  void step_generator();
   void log_step();
   void measure_diversity();
   void write_checkpoint() const;
@@ -172,8 +151,7 @@ class GenTrainer {
   TrainConfig train_;
   torch::Device device_ = torch::kCPU;
   GenModels models_;
-  std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
-  std::unique_ptr<BeganBalance> balance_;
+  std::unique_ptr<GenStep> stepper_;
   data::SpecNormaliser normaliser_;
   torch::Tensor data_;  // training examples as the discriminator sees them, CPU
   torch::Tensor diversity_clips_;
@@ -183,7 +161,6 @@ class GenTrainer {
   std::ofstream metrics_;
   int64_t step_ = 0;
   int64_t measured_step_ = -1;
-  double d_loss_ = 0, g_loss_ = 0, penalty_ = 0, real_energy_ = 0;
   double diversity_generated_ = NAN, diversity_real_ = 0;
 };
 
@@ -212,17 +189,7 @@ void GenTrainer::set_up() {
   models_ = make_gen_models(config_["model"]);
   config_["model"] = models_.kind == "wavegan" ? models::to_json(models_.wavegan)
                                                : models::to_json(models_.specgan);
-  add_discriminator(models_, train_.loss, train_.began_code_dim);
-  to_device(models_, device_);
-  if (train_.loss == GanLoss::kBegan) balance_ = std::make_unique<BeganBalance>(train_.began);
-
-  auto adam = [&](torch::nn::Module& module) {
-    return std::make_unique<torch::optim::Adam>(
-        module.parameters(), torch::optim::AdamOptions(train_.learning_rate)
-                                 .betas(std::make_tuple(train_.beta1, train_.beta2)));
-  };
-  opt_g_ = adam(*models_.generator);
-  opt_d_ = adam(*models_.discriminator);
+  stepper_ = std::make_unique<GenStep>(models_, train_.step, device_, &parallel_);
 
   load_data(reader.get());
   if (reader) {
@@ -231,13 +198,10 @@ void GenTrainer::set_up() {
                        "' does not match its model '" + models_.kind + "'");
     reader->load_module("generator", *models_.generator);
     reader->load_module("discriminator", *models_.discriminator);
-    reader->load_optimizer("generator", *opt_g_);
-    reader->load_optimizer("discriminator", *opt_d_);
+    reader->load_optimizer("generator", stepper_->generator_optimizer());
+    reader->load_optimizer("discriminator", stepper_->discriminator_optimizer());
     reader->load_rng_state(data_rng_);
-    if (balance_) {
-      balance_ =
-          std::make_unique<BeganBalance>(train_.began, reader->tensor("began_k").item<double>());
-    }
+    if (stepper_->balance()) stepper_->set_began_k(reader->tensor("began_k").item<double>());
     step_ = reader->header().step;
     log::info("resuming ", last_path_.string(), " at step ", step_);
   }
@@ -256,9 +220,10 @@ void GenTrainer::set_up() {
     }
   }
   log::info("train-gen: ", models_.kind, " (preset ", options_.preset, "), loss ",
-            gan_loss_name(train_.loss), ", ", train_.n_critic, " D step(s) per G step, batch ",
-            train_.batch_size, ", Adam ", train_.learning_rate, " (", train_.beta1, ", ",
-            train_.beta2, "), device ", device_.str(), ", ", n_threads, " threads");
+            gan_loss_name(train_.step.loss), ", ", train_.step.n_critic,
+            " D step(s) per G step, batch ", train_.batch_size, ", Adam ",
+            train_.step.learning_rate, " (", train_.step.beta1, ", ", train_.step.beta2,
+            "), device ", device_.str(), ", ", n_threads, " threads");
 }
 
 void GenTrainer::load_data(const CheckpointReader* reader) {
@@ -334,54 +299,6 @@ torch::Tensor GenTrainer::latent_batch(int64_t n) const {
   return (torch::rand({n, models_.latent_dim}) * 2 - 1).to(device_);
 }
 
-void GenTrainer::step_discriminator() {
-  auto real = real_batch();
-  torch::Tensor fake;
-  {
-    torch::NoGradGuard no_grad;
-    fake = models_.generate(local_rows(latent_batch(train_.batch_size)));
-  }
-  torch::Tensor loss;
-  if (balance_) {
-    auto real_energy = BeganBalance::energy(real, models_.reconstruct(real));
-    auto fake_energy = BeganBalance::energy(fake, models_.reconstruct(fake));
-    loss = balance_->losses(real_energy, fake_energy).discriminator;
-    real_energy_ = real_energy.item<double>();
-  } else {
-    loss = discriminator_loss(train_.loss, models_.score(real), models_.score(fake));
-    if (train_.loss == GanLoss::kWganGp) {
-      auto penalty = gradient_penalty(models_.score, real, fake, train_.gp_weight);
-      penalty_ = penalty.item<double>();
-      loss = loss + penalty;
-    }
-  }
-  d_loss_ = loss.item<double>();
-  require_finite("discriminator loss", d_loss_, step_ + 1);
-  opt_d_->zero_grad();
-  parallel_.prepare_backward(*models_.discriminator);
-  loss.backward();
-  parallel_.average_gradients(*models_.discriminator);
-  opt_d_->step();
-}
-
-void GenTrainer::step_generator() {
-  auto fake = models_.generate(local_rows(latent_batch(train_.batch_size)));
-  torch::Tensor loss;
-  if (balance_) {
-    loss = BeganBalance::energy(fake, models_.reconstruct(fake));
-  } else {
-    loss = generator_loss(train_.loss, models_.score(fake));
-  }
-  g_loss_ = loss.item<double>();
-  require_finite("generator loss", g_loss_, step_ + 1);
-  opt_g_->zero_grad();
-  parallel_.prepare_backward(*models_.generator);
-  loss.backward();
-  parallel_.average_gradients(*models_.generator);
-  opt_g_->step();
-  if (balance_) balance_->update(parallel_.mean(real_energy_), parallel_.mean(g_loss_));
-}
-
 void GenTrainer::measure_diversity() {
   torch::NoGradGuard no_grad;
   models_.generator->eval();
@@ -396,9 +313,11 @@ void GenTrainer::measure_diversity() {
 void GenTrainer::log_step() {
   const bool measure = step_ % train_.diversity_every == 0 || step_ == train_.n_steps;
   if (measure) measure_diversity();
-  metrics_ << step_ << ',' << d_loss_ << ',' << g_loss_ << ',' << penalty_ << ','
-           << (balance_ ? balance_->k() : 0.0) << ',' << (balance_ ? balance_->m_global() : 0.0)
-           << ',';
+  const GenStepLosses& losses = stepper_->losses();
+  const BeganBalance* balance = stepper_->balance();
+  metrics_ << step_ << ',' << losses.discriminator << ',' << losses.generator << ','
+           << losses.gradient_penalty << ',' << (balance ? balance->k() : 0.0) << ','
+           << (balance ? balance->m_global() : 0.0) << ',';
   if (measure)
     metrics_ << diversity_generated_ << ',' << diversity_real_;
   else
@@ -418,13 +337,15 @@ void GenTrainer::write_checkpoint() const {
   header.preset = options_.preset;
   header.config = config_;
   header.step = step_;
-  header.epoch = step_ * train_.batch_size * train_.n_critic / std::max<int64_t>(1, data_.size(0));
+  header.epoch =
+      step_ * train_.batch_size * train_.step.n_critic / std::max<int64_t>(1, data_.size(0));
   CheckpointWriter writer(header);
   writer.add_module("generator", *models_.generator);
   writer.add_module("discriminator", *models_.discriminator);
-  writer.add_optimizer("generator", *opt_g_);
-  writer.add_optimizer("discriminator", *opt_d_);
-  if (balance_) writer.add_tensor("began_k", torch::tensor(balance_->k(), torch::kDouble));
+  writer.add_optimizer("generator", stepper_->generator_optimizer());
+  writer.add_optimizer("discriminator", stepper_->discriminator_optimizer());
+  if (const BeganBalance* balance = stepper_->balance())
+    writer.add_tensor("began_k", torch::tensor(balance->k(), torch::kDouble));
   if (models_.kind == "specgan") {
     writer.add_tensor("spec_mean", normaliser_.mean);
     writer.add_tensor("spec_std", normaliser_.std);
@@ -440,16 +361,17 @@ GenTrainSummary GenTrainer::run() {
   models_.generator->train();
   models_.discriminator->train();
   while (step_ < train_.n_steps) {
-    for (int64_t i = 0; i < train_.n_critic; ++i)
-      step_discriminator();
-    step_generator();
+    const GenStepLosses& losses = stepper_->train_step(
+        [this] { return real_batch(); },
+        [this] { return local_rows(latent_batch(train_.batch_size)); }, step_ + 1);
     ++step_;
     if (parallel_.is_main()) log_step();
 
     std::ostringstream detail;
     detail.precision(4);
-    detail << "D " << d_loss_ << "  G " << g_loss_;
-    if (balance_) detail << "  k " << balance_->k() << "  M " << balance_->m_global();
+    detail << "D " << losses.discriminator << "  G " << losses.generator;
+    if (const BeganBalance* balance = stepper_->balance())
+      detail << "  k " << balance->k() << "  M " << balance->m_global();
     if (!std::isnan(diversity_generated_))
       detail << "  diversity " << diversity_generated_ << "/" << diversity_real_ << " dB";
     progress.update(step_ - first_step, detail.str());
@@ -472,8 +394,9 @@ GenTrainSummary GenTrainer::run() {
   write_checkpoint();
   progress.finish();
   log::info("checkpoint: ", last_path_.string(), " (step ", step_, ")");
-  return {step_,     d_loss_, g_loss_, diversity_generated_, diversity_real_, progress.elapsed_s(),
-          last_path_};
+  const GenStepLosses& losses = stepper_->losses();
+  return {step_,           losses.discriminator, losses.generator, diversity_generated_,
+          diversity_real_, progress.elapsed_s(), last_path_};
 }
 
 }  // namespace
