@@ -30,19 +30,59 @@ TEST(BenchCli, RunsTinyPresetAndWritesValidJson) {
   EXPECT_EQ(json.at("threads").get<int>(), 1);
   ASSERT_EQ(json.at("presets").size(), 1u);
   const nlohmann::json& row = json.at("presets")[0];
+  EXPECT_EQ(row.at("kind"), "segan");
   EXPECT_GT(row.at("train_windows_per_s").get<double>(), 0);
   EXPECT_GT(row.at("enhance_real_time_factor").get<double>(), 0);
   EXPECT_GT(row.at("host_peak_bytes").get<int64_t>(), 0);
   EXPECT_EQ(row.at("decoder").size(), 2u);  // one row per decoder layer
 }
 
-TEST(BenchCli, RefusesAGenerationPreset) {
+// A generation preset at tiny sizes: WaveGAN and SpecGAN rows carry the kind and positive
+// training and generation figures.
+TEST(BenchCli, RunsTinyGenerationPresetsAndWritesValidJson) {
   TempDir work;
-  std::ofstream(work / "gen.json") << R"({"kind": "wavegan", "model": {}})";
+  // The shortest clips each model allows and d = 2: a step takes milliseconds. Two critic steps
+  // exercise n_critic.
+  std::ofstream(work / "wave.json") << R"({"kind": "wavegan", "model": {"n_samples": 16384,
+    "latent_dim": 8, "model_size": 2}, "train": {"loss": "wgan-gp", "n_critic": 2}})";
+  std::ofstream(work / "spec.json") << R"({"kind": "specgan", "model": {"latent_dim": 8,
+    "model_size": 2, "image_size": 32, "window_samples": 64, "hop_samples": 32,
+    "n_samples": 1024, "griffin_lim_iterations": 2}, "train": {"loss": "lsgan"}})";
+  const CliResult result = run_cli({"bench", "--preset", (work / "wave.json").string(), "--preset",
+                                    (work / "spec.json").string(), "--device", "cpu", "--steps",
+                                    "1", "--batch-size", "2", "--audio-s", "0.5", "--threads", "1",
+                                    "--json", (work / "bench.json").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("wavegan"), std::string::npos) << result.out;
+
+  std::ifstream file(work / "bench.json");
+  const nlohmann::json json = nlohmann::json::parse(file);  // throws on invalid JSON
+  ASSERT_EQ(json.at("presets").size(), 2u);
+  const nlohmann::json& wave = json.at("presets")[0];
+  EXPECT_EQ(wave.at("kind"), "wavegan");
+  EXPECT_EQ(wave.at("loss"), "wgan-gp");
+  EXPECT_EQ(wave.at("n_critic").get<int>(), 2);
+  EXPECT_EQ(wave.at("clip_samples").get<int>(), 16384);
+  const nlohmann::json& spec = json.at("presets")[1];
+  EXPECT_EQ(spec.at("kind"), "specgan");
+  EXPECT_EQ(spec.at("n_critic").get<int>(), 1);  // the default for losses other than WGAN-GP
+  for (const nlohmann::json& row : {wave, spec}) {
+    EXPECT_GT(row.at("train_steps_per_s").get<double>(), 0);
+    // Real clips per second: batch 2 times n_critic per generator step.
+    EXPECT_DOUBLE_EQ(row.at("train_clips_per_s").get<double>(),
+                     row.at("train_steps_per_s").get<double>() * 2 * row.at("n_critic").get<int>());
+    EXPECT_GT(row.at("generate_real_time_factor").get<double>(), 0);
+    EXPECT_GT(row.at("host_peak_bytes").get<int64_t>(), 0);
+  }
+}
+
+TEST(BenchCli, RefusesAPresetOfAnotherKind) {
+  TempDir work;
+  std::ofstream(work / "other.json") << R"({"kind": "vocoder", "model": {}})";
   const CliResult result =
-      run_cli({"bench", "--preset", (work / "gen.json").string(), "--device", "cpu"});
+      run_cli({"bench", "--preset", (work / "other.json").string(), "--device", "cpu"});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("gen.json"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("other.json"), std::string::npos) << result.err;
 }
 
 }  // namespace

@@ -1,17 +1,29 @@
 // rawgan bench [--preset NAME]... [--device cpu|cuda] [--json FILE] [--steps N]: how fast this
-// machine trains and runs the enhancement models.
+// machine trains and runs the enhancement and generation models.
 //
-// For each preset, after a warm-up: training throughput (windows per second of SeganTrainer's
-// full discriminator + generator step at --batch-size), enhancement speed (real-time factor of
-// Enhancer on synthetic audio at the model's rate, with the cross-fade `rawgan enhance` uses),
-// and, with --decoder, each decoder layer's transposed convolution timed as LibTorch's
-// ConvTranspose1d and as the polyphase convolution. Also the peak host memory (maximum RSS),
-// peak device memory on CUDA, the LibTorch version, the device's name and the thread count.
+// For each preset, after a warm-up, by the preset's kind:
+// - segan: training throughput (windows per second of SeganTrainer's full discriminator +
+//   generator step at --batch-size), enhancement speed (real-time factor of Enhancer on
+//   synthetic audio at the model's rate, with the cross-fade `rawgan enhance` uses), and, with
+//   --decoder, each decoder layer's transposed convolution timed as LibTorch's ConvTranspose1d
+//   and as the polyphase convolution.
+// - wavegan, specgan: training throughput of train-gen's step (train::GenStep: n_critic
+//   discriminator updates and one generator update with the preset's loss settings, at
+//   --batch-size), as generator steps and as real clips seen per second, and generation speed
+//   (real-time factor of infer::Sampler making clips in batches of --batch-size, Griffin-Lim
+//   included for SpecGAN, as `rawgan generate` does).
+// Also the peak host memory (maximum RSS of the process so far), peak device memory on CUDA,
+// the LibTorch version, the device's name and the thread count.
 // stdout: a plain table; --json FILE: the same figures as JSON.
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -23,8 +35,12 @@
 #include "command.h"
 #include "rawgan/infer/device_info.h"
 #include "rawgan/infer/enhancer.h"
+#include "rawgan/infer/sampler.h"
 #include "rawgan/models/polyphase.h"
 #include "rawgan/models/segan.h"
+#include "rawgan/train/checkpoint.h"
+#include "rawgan/train/gen_models.h"
+#include "rawgan/train/gen_step.h"
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_trainer.h"
 #include "rawgan/util/error.h"
@@ -37,8 +53,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The settings every measurement reads; a new one (a precision, say) is added here and read by
+// the measuring functions below.
 struct BenchOptions {
-  std::vector<std::string> presets = {"segan-small", "segan"};
+  // What runs in a minute or two on 2 CPU cores; the paper-size generation presets (wavegan,
+  // wavegan-long, specgan) are measured when named with --preset.
+  std::vector<std::string> presets = {"segan-small", "segan", "wavegan-small", "specgan-small"};
   std::string device = "auto";
   std::string json;
   int steps = 3;
@@ -56,17 +76,23 @@ void synchronize(torch::Device device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.has_index() ? device.index() : -1);
 }
 
-models::SeganOptions segan_options(const std::string& preset) {
-  const nlohmann::json json = load_preset(preset);
-  const std::string kind = json.value("kind", "");
-  if (kind != "segan")
-    throw UsageError("--preset " + preset + ": bench measures enhancement presets (kind segan), " +
-                     "got kind '" + kind + "'");
-  return models::SeganOptions::from_json(json.at("model"));
+// Seconds per call of `step`, over bench.steps calls after one warm-up call (allocations,
+// oneDNN primitive creation).
+double seconds_per_step(const std::function<void()>& step, const BenchOptions& bench,
+                        torch::Device device) {
+  step();
+  synchronize(device);
+  const auto start = Clock::now();
+  for (int i = 0; i < bench.steps; ++i) {
+    if (interrupt_requested()) throw Interrupted("bench stopped");
+    step();
+  }
+  synchronize(device);
+  return seconds_since(start) / bench.steps;
 }
 
 // Windows per second of SeganTrainer::train_step (a discriminator and a generator update, as
-// `rawgan train` runs them) on synthetic windows, after one warm-up step.
+// `rawgan train` runs them) on synthetic windows.
 double train_windows_per_s(const models::SeganOptions& options, const BenchOptions& bench,
                            torch::Device device) {
   torch::manual_seed(0);
@@ -77,15 +103,8 @@ double train_windows_per_s(const models::SeganOptions& options, const BenchOptio
   torch::Tensor clean = 0.3 * torch::randn(shape, torch::TensorOptions().device(device));
   torch::Tensor noisy = clean + 0.1 * torch::randn_like(clean);
   trainer.set_reference_batch(clean, noisy);
-  trainer.train_step(noisy, clean);  // warm-up: allocations, oneDNN primitive creation
-  synchronize(device);
-  const auto start = Clock::now();
-  for (int i = 0; i < bench.steps; ++i) {
-    if (interrupt_requested()) throw Interrupted("bench stopped");
-    trainer.train_step(noisy, clean);
-  }
-  synchronize(device);
-  return bench.steps * bench.batch_size / seconds_since(start);
+  const double step_s = seconds_per_step([&] { trainer.train_step(noisy, clean); }, bench, device);
+  return bench.batch_size / step_s;
 }
 
 double enhancement_rtf(const models::SeganOptions& options, const BenchOptions& bench,
@@ -163,6 +182,137 @@ nlohmann::json decoder_layers(const models::SeganOptions& options, const BenchOp
   return rows;
 }
 
+// Training throughput, enhancement speed and (with --decoder) decoder layer timings of a
+// kind "segan" preset.
+nlohmann::json bench_segan(const nlohmann::json& preset, const BenchOptions& bench,
+                           torch::Device device) {
+  const auto options = models::SeganOptions::from_json(preset.at("model"));
+  nlohmann::json row;
+  row["train_windows_per_s"] = train_windows_per_s(options, bench, device);
+  row["enhance_real_time_factor"] = enhancement_rtf(options, bench, device);
+  row["overlap_samples"] =
+      infer::overlap_samples_for(-1, options.sample_rate_hz, options.window_samples);
+  if (bench.decoder) row["decoder"] = decoder_layers(options, bench, device);
+  return row;
+}
+
+// train::GenStep::train_step on a fixed synthetic real batch, latents drawn as train-gen
+// draws them; fills the row's training figures.
+void gen_train_figures(train::GenModels& models, const nlohmann::json& train_section,
+                       const BenchOptions& bench, torch::Device device, nlohmann::json& row) {
+  const auto step_options = train::GenStepOptions::from_json(train_section);
+  train::GenStep stepper(models, step_options, device);
+  models.generator->train();
+  models.discriminator->train();
+  auto latent_batch = [&] {
+    return (torch::rand({bench.batch_size, models.latent_dim}) * 2 - 1).to(device);
+  };
+  torch::Tensor real;
+  {
+    // Real data has the shape the generator makes (waveforms or normalised images).
+    torch::NoGradGuard no_grad;
+    real = 0.3 * torch::randn_like(models.generate(latent_batch()));
+  }
+  int64_t step = 0;
+  const double step_s = seconds_per_step(
+      [&] { stepper.train_step([&] { return real; }, latent_batch, ++step); }, bench, device);
+  row["loss"] = train::gan_loss_name(step_options.loss);
+  row["n_critic"] = step_options.n_critic;
+  row["train_steps_per_s"] = 1.0 / step_s;
+  row["train_clips_per_s"] = step_options.n_critic * bench.batch_size / step_s;
+}
+
+// The generator as a train-gen checkpoint (the parts infer::Sampler reads) in a temporary file,
+// removed with this object, so that generation is timed on the path `rawgan generate` takes.
+class TemporaryCheckpoint {
+ public:
+  TemporaryCheckpoint(const train::GenModels& models, const nlohmann::json& model)
+      : path_(std::filesystem::temp_directory_path() /
+              ("rawgan-bench-" + std::to_string(getpid()) + ".pt")) {
+    train::CheckpointHeader header;
+    header.kind = models.kind;
+    header.preset = "bench";
+    header.config = {{"model", model}};
+    train::CheckpointWriter writer(header);
+    writer.add_module("generator", *models.generator);
+    if (models.kind == "specgan") {
+      // Untrained statistics: Griffin-Lim's cost does not depend on the magnitudes.
+      writer.add_tensor("spec_mean", torch::zeros({models.specgan.image_size}));
+      writer.add_tensor("spec_std", torch::ones({models.specgan.image_size}));
+    }
+    writer.write(path_);
+  }
+  ~TemporaryCheckpoint() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TemporaryCheckpoint(const TemporaryCheckpoint&) = delete;
+  TemporaryCheckpoint& operator=(const TemporaryCheckpoint&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Real-time factor of infer::Sampler::generate making --audio-s seconds of clips (at least
+// one) in batches of --batch-size, after a warm-up batch.
+double generation_rtf(const train::GenModels& models, const nlohmann::json& model,
+                      const BenchOptions& bench, torch::Device device) {
+  const TemporaryCheckpoint checkpoint(models, model);
+  infer::SamplerOptions options;
+  options.device = device.str();
+  options.batch_size = bench.batch_size;
+  infer::Sampler sampler(checkpoint.path(), options);
+
+  const double clip_s = double(models.n_samples) / models.sample_rate_hz;
+  const auto n_clips = std::max<int64_t>(1, std::llround(std::ceil(bench.audio_s / clip_s)));
+  sampler.generate(sampler.random_latents(std::min(n_clips, bench.batch_size), 0));
+  synchronize(device);
+  const auto start = Clock::now();
+  sampler.generate(sampler.random_latents(n_clips, 1));
+  synchronize(device);
+  return seconds_since(start) / (n_clips * clip_s);
+}
+
+// Training throughput and generation speed of a kind "wavegan" or "specgan" preset.
+nlohmann::json bench_generation(const nlohmann::json& preset, const BenchOptions& bench,
+                                torch::Device device) {
+  nlohmann::json model = preset.at("model");
+  model["kind"] = preset.at("kind");
+  torch::manual_seed(0);
+  train::GenModels models = train::make_gen_models(model);
+  nlohmann::json row;
+  gen_train_figures(models, preset.value("train", nlohmann::json::object()), bench, device, row);
+  row["generate_real_time_factor"] = generation_rtf(models, model, bench, device);
+  row["clip_samples"] = models.n_samples;
+  if (models.kind == "specgan")
+    row["griffin_lim_iterations"] = models.specgan.griffin_lim_iterations;
+  return row;
+}
+
+// One row of the report: the kind's own figures, then the peak memory so far.
+nlohmann::json bench_preset(const std::string& name, const BenchOptions& bench,
+                            torch::Device device) {
+  const nlohmann::json preset = load_preset(name);
+  const std::string kind = preset.value("kind", "");
+  const bool generation = kind == "wavegan" || kind == "specgan";
+  if (kind != "segan" && !generation) {
+    throw UsageError("--preset " + name +
+                     ": bench measures presets of kind segan, wavegan or specgan, got kind '" +
+                     kind + "'");
+  }
+  log::info("bench ", name, " (", kind, "): training ", bench.steps, " steps of batch ",
+            bench.batch_size, ", ", generation ? "generating " : "enhancing ", bench.audio_s, " s");
+  infer::reset_peak_device_memory(device);
+  nlohmann::json row =
+      generation ? bench_generation(preset, bench, device) : bench_segan(preset, bench, device);
+  row["preset"] = name;
+  row["kind"] = kind;
+  row["host_peak_bytes"] = infer::peak_host_memory_bytes();
+  row["device_peak_bytes"] = infer::peak_device_memory_bytes(device);
+  return row;
+}
+
 std::string megabytes(int64_t bytes) {
   if (bytes < 0) return "-";
   std::ostringstream out;
@@ -170,38 +320,57 @@ std::string megabytes(int64_t bytes) {
   return out.str();
 }
 
+// Each decoder layer's two timings and their totals, under the segan row they belong to.
+void print_decoder(const nlohmann::json& layers) {
+  double total_reference = 0;
+  double total_polyphase = 0;
+  for (const auto& layer : layers) {
+    std::cout << "  decoder " << std::setw(5) << layer["in_channels"].get<int64_t>() << " -> "
+              << std::setw(4) << layer["out_channels"].get<int64_t>() << " x " << std::setw(6)
+              << layer["input_samples"].get<int64_t>() << ": ConvTranspose1d "
+              << std::setprecision(2) << std::setw(9) << layer["conv_transpose_ms"].get<double>()
+              << " ms, polyphase " << std::setw(9) << layer["polyphase_ms"].get<double>()
+              << " ms\n";
+    total_reference += layer["conv_transpose_ms"].get<double>();
+    total_polyphase += layer["polyphase_ms"].get<double>();
+  }
+  std::cout << "  decoder total: ConvTranspose1d " << total_reference << " ms, polyphase "
+            << total_polyphase << " ms per batch\n";
+}
+
+void print_row(const nlohmann::json& row) {
+  const bool generation = row["kind"] != "segan";
+  const double per_s = row[generation ? "train_clips_per_s" : "train_windows_per_s"].get<double>();
+  const double rtf =
+      row[generation ? "generate_real_time_factor" : "enhance_real_time_factor"].get<double>();
+  std::cout << std::left << std::setw(14) << row["preset"].get<std::string>() << std::setw(8)
+            << row["kind"].get<std::string>() << std::right << std::fixed << std::setprecision(2)
+            << std::setw(12) << per_s << std::setprecision(4) << std::setw(10) << rtf
+            << std::setprecision(1) << std::setw(12) << (rtf > 0 ? 1.0 / rtf : 0.0) << std::setw(14)
+            << megabytes(row["host_peak_bytes"].get<int64_t>()) << std::setw(16)
+            << megabytes(row["device_peak_bytes"].get<int64_t>()) << "\n";
+  if (generation) {
+    std::cout << "  " << row["loss"].get<std::string>() << ", " << row["n_critic"].get<int64_t>()
+              << " D step(s) per G step: " << std::setprecision(3)
+              << row["train_steps_per_s"].get<double>() << " G steps/s\n";
+  }
+  if (row.contains("decoder")) print_decoder(row["decoder"]);
+}
+
 void print_table(const nlohmann::json& result) {
   std::cout << "rawgan bench: LibTorch " << result["libtorch"].get<std::string>() << ", "
             << result["device_name"].get<std::string>() << ", " << result["threads"].get<int>()
             << " thread(s), batch " << result["batch_size"].get<int>() << "\n";
-  std::cout << std::left << std::setw(14) << "preset" << std::right << std::setw(12)
-            << "train win/s" << std::setw(13) << "enhance RTF" << std::setw(12) << "x realtime"
-            << std::setw(14) << "host peak MB" << std::setw(16) << "device peak MB"
+  std::cout << std::left << std::setw(14) << "preset" << std::setw(8) << "kind" << std::right
+            << std::setw(12) << "train win/s" << std::setw(10) << "RTF" << std::setw(12)
+            << "x realtime" << std::setw(14) << "host peak MB" << std::setw(16) << "device peak MB"
             << "\n";
-  for (const auto& row : result["presets"]) {
-    const double rtf = row["enhance_real_time_factor"].get<double>();
-    std::cout << std::left << std::setw(14) << row["preset"].get<std::string>() << std::right
-              << std::fixed << std::setprecision(2) << std::setw(12)
-              << row["train_windows_per_s"].get<double>() << std::setprecision(4) << std::setw(13)
-              << rtf << std::setprecision(1) << std::setw(12) << (rtf > 0 ? 1.0 / rtf : 0.0)
-              << std::setw(14) << megabytes(row["host_peak_bytes"].get<int64_t>()) << std::setw(16)
-              << megabytes(row["device_peak_bytes"].get<int64_t>()) << "\n";
-    if (!row.contains("decoder")) continue;
-    double total_reference = 0;
-    double total_polyphase = 0;
-    for (const auto& layer : row["decoder"]) {
-      std::cout << "  decoder " << std::setw(5) << layer["in_channels"].get<int64_t>() << " -> "
-                << std::setw(4) << layer["out_channels"].get<int64_t>() << " x " << std::setw(6)
-                << layer["input_samples"].get<int64_t>() << ": ConvTranspose1d "
-                << std::setprecision(2) << std::setw(9) << layer["conv_transpose_ms"].get<double>()
-                << " ms, polyphase " << std::setw(9) << layer["polyphase_ms"].get<double>()
-                << " ms\n";
-      total_reference += layer["conv_transpose_ms"].get<double>();
-      total_polyphase += layer["polyphase_ms"].get<double>();
-    }
-    std::cout << "  decoder total: ConvTranspose1d " << total_reference << " ms, polyphase "
-              << total_polyphase << " ms per batch\n";
-  }
+  for (const auto& row : result["presets"])
+    print_row(row);
+  std::cout << "train win/s: segan windows/s; wavegan, specgan real clips/s (batch x n_critic "
+               "per G step)\n"
+               "RTF: segan enhancement (cross-fade included); wavegan, specgan generation "
+               "(Griffin-Lim included)\n";
 }
 
 int run_bench(const BenchOptions& bench) {
@@ -222,22 +391,8 @@ int run_bench(const BenchOptions& bench) {
   result["batch_size"] = bench.batch_size;
   result["steps"] = bench.steps;
   result["presets"] = nlohmann::json::array();
-  for (const std::string& preset : bench.presets) {
-    const models::SeganOptions options = segan_options(preset);
-    log::info("bench ", preset, ": training ", bench.steps, " steps of batch ", bench.batch_size,
-              ", enhancing ", bench.audio_s, " s");
-    infer::reset_peak_device_memory(device);
-    nlohmann::json row;
-    row["preset"] = preset;
-    row["train_windows_per_s"] = train_windows_per_s(options, bench, device);
-    row["enhance_real_time_factor"] = enhancement_rtf(options, bench, device);
-    row["overlap_samples"] =
-        infer::overlap_samples_for(-1, options.sample_rate_hz, options.window_samples);
-    if (bench.decoder) row["decoder"] = decoder_layers(options, bench, device);
-    row["host_peak_bytes"] = infer::peak_host_memory_bytes();
-    row["device_peak_bytes"] = infer::peak_device_memory_bytes(device);
-    result["presets"].push_back(row);
-  }
+  for (const std::string& preset : bench.presets)
+    result["presets"].push_back(bench_preset(preset, bench, device));
 
   print_table(result);
   if (!bench.json.empty()) {
@@ -251,20 +406,19 @@ int run_bench(const BenchOptions& bench) {
 void add_bench_command(CLI::App& root, Action& action) {
   auto options = std::make_shared<BenchOptions>();
   CLI::App* sub = root.add_subcommand(
-      "bench", "Measure training throughput and enhancement speed on this machine");
-  sub->add_option("--preset", options->presets, "Enhancement presets (names or .json files)")
+      "bench", "Measure training throughput and enhancement/generation speed on this machine");
+  sub->add_option("--preset", options->presets,
+                  "Presets of kind segan, wavegan or specgan (names or .json files)")
       ->capture_default_str();
   sub->add_option("--device", options->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--json", options->json, "Also write the figures to this JSON file");
   sub->add_option("--steps", options->steps, "Timed training steps after one warm-up step")
       ->capture_default_str();
   sub->add_option("--batch-size", options->batch_size,
-                  "Windows per training step and per "
-                  "enhancement batch")
+                  "Windows or clips per training step and per enhancement/generation batch")
       ->capture_default_str();
   sub->add_option("--audio-s", options->audio_s,
-                  "Seconds of audio enhanced for the real-time "
-                  "factor")
+                  "Seconds of audio enhanced or generated for the real-time factor")
       ->capture_default_str();
   sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");
   sub->add_flag("--decoder", options->decoder,
