@@ -2,11 +2,13 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <sstream>
 
+#include "rawgan/data/batch_loader.h"
 #include "rawgan/data/pairs.h"
 #include "rawgan/data/windows.h"
 #include "rawgan/dist/data_parallel.h"
@@ -29,6 +31,11 @@ constexpr uint64_t kValidationSeedOffset = 0x7a11da7e;
 // The epoch index whose order picks the reference batch of virtual batch norm; real epochs
 // are >= 0, so the reference batch is a pure function of the seed.
 constexpr int64_t kReferenceEpoch = -1;
+// On a GPU the losses are read (a host synchronisation, and the check for NaN) at most this
+// often, and before every checkpoint; on the CPU reading them is free and happens every step.
+constexpr double kLossReadInterval_s = 1.0;
+// Batches the background loader keeps ready ahead of the training loop.
+constexpr int64_t kBatchesAhead = 4;
 
 data::WindowOptions window_options(const models::SeganOptions& model,
                                    const SeganTrainOptions& train) {
@@ -147,6 +154,8 @@ void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& o
     train.steps = options.train.steps;
     train.epochs = options.train.epochs;
   }
+  // The loader's threads do not change the batches, so this run's setting holds.
+  train.loader_threads = options.train.loader_threads;
   options.model = model;
   options.train = train;
   options.preset = reader.header().preset;
@@ -223,7 +232,8 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
     auto [noisy, clean] = windows.batch(order);
     trainer.set_reference_batch(clean, noisy);
   }
-  const int64_t steps_per_epoch = std::max<int64_t>(1, n_windows / batch_size);
+  const data::BatchSchedule schedule(n_windows, batch_size, train.seed);
+  const int64_t steps_per_epoch = schedule.steps_per_epoch();
   const int64_t total_steps = train.steps > 0 ? train.steps : train.epochs * steps_per_epoch;
 
   auto save = [&](const fs::path& path) {
@@ -254,40 +264,53 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
     return result;
   }
 
-  std::vector<int64_t> order;
-  int64_t order_epoch = -2;
+  // Batches come from the loader's threads in pinned memory and reach a GPU asynchronously;
+  // the loader is destroyed (its threads joined) when an exception leaves the loop.
+  data::BatchLoaderOptions loader_options;
+  loader_options.n_threads = train.loader_threads;
+  loader_options.n_ahead = kBatchesAhead;
+  loader_options.pin_memory = options.device.is_cuda();
+  loader_options.select = [&parallel](const std::vector<int64_t>& global) {
+    return parallel.local_part(global);
+  };
   const int64_t first_step = trainer.step();
+  data::BatchLoader loader(windows, schedule, first_step, total_steps, loader_options);
   Progress progress("training", total_steps - first_step, "steps");
-  std::vector<int64_t> indices(static_cast<size_t>(batch_size));
+  const bool read_every_step = options.device.is_cpu() || options.on_step;
+  auto last_read = std::chrono::steady_clock::now();
+  std::string detail;
   while (trainer.step() < total_steps) {
-    // Batch b of epoch e is a pure function of (seed, step): resuming sees the same batches.
-    const int64_t epoch = trainer.step() / steps_per_epoch;
-    const int64_t b = trainer.step() % steps_per_epoch;
-    if (epoch != order_epoch) {
-      order = data::epoch_order(n_windows, train.seed, epoch);
-      order_epoch = epoch;
-    }
-    for (int64_t k = 0; k < batch_size; ++k)
-      indices[k] = order[(b * batch_size + k) % n_windows];
-    auto [noisy, clean] = windows.batch(parallel.local_part(indices));
-    result.last_losses = trainer.train_step(noisy, clean);
+    const int64_t epoch = schedule.epoch_of(trainer.step());
+    data::Batch batch = loader.next();
+    SeganStepLossTensors losses = trainer.train_step_tensors(batch.noisy, batch.clean);
     result.windows_trained += batch_size;
-    if (options.on_step) options.on_step(trainer.step(), result.last_losses);
-
-    const double windows_per_s = result.windows_trained / std::max(1e-9, progress.elapsed_s());
-    std::ostringstream detail;
-    detail.precision(3);
-    detail << "epoch " << epoch + 1 << ", " << describe(result.last_losses) << ", " << windows_per_s
-           << " windows/s";
-    progress.update(trainer.step() - first_step, detail.str());
 
     const bool last_step = trainer.step() == total_steps;
-    if (parallel.is_main() &&
-        (last_step || (train.valid_every > 0 && trainer.step() % train.valid_every == 0))) {
-      validate_and_save();
+    const bool validating =
+        parallel.is_main() &&
+        (last_step || (train.valid_every > 0 && trainer.step() % train.valid_every == 0));
+    const auto now = std::chrono::steady_clock::now();
+    if (read_every_step || validating || last_step ||
+        std::chrono::duration<double>(now - last_read).count() >= kLossReadInterval_s) {
+      trainer.check_finite();
+      result.last_losses = losses.values();
+      last_read = now;
+      if (options.on_step) options.on_step(trainer.step(), result.last_losses);
+      const double windows_per_s = result.windows_trained / std::max(1e-9, progress.elapsed_s());
+      std::ostringstream line;
+      line.precision(3);
+      line << "epoch " << epoch + 1 << ", " << describe(result.last_losses) << ", " << windows_per_s
+           << " windows/s";
+      detail = line.str();
     }
+    progress.update(trainer.step() - first_step, detail);
+
+    if (validating) validate_and_save();
     if (parallel.any(interrupt_requested()) && !last_step) {
-      if (parallel.is_main()) save(last_path);
+      if (parallel.is_main()) {
+        trainer.check_finite();
+        save(last_path);
+      }
       progress.finish("interrupted");
       throw Interrupted("interrupted at step " + std::to_string(trainer.step()) + "; " +
                         last_path.string() + " written, continue with --resume");
@@ -295,6 +318,9 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   }
   result.seconds = progress.elapsed_s();
   progress.finish(describe(result.last_losses));
+  if (trainer.skipped_updates() > 0) {
+    log::info(trainer.skipped_updates(), " optimiser updates skipped for fp16 overflow");
+  }
   if (validator.empty() && parallel.is_main()) save(best_path);
   result.steps = trainer.step();
   result.best_ssnr_gain_db =

@@ -1,6 +1,7 @@
 #include "rawgan/train/segan_trainer.h"
 
 #include <cmath>
+#include <utility>
 
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_losses.h"
@@ -22,6 +23,20 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const SeganTrainOptions&
       std::move(parameters), torch::optim::RMSpropOptions(options.learning_rate));
 }
 
+// Unchecked steps kept on a device before check_finite() runs by itself, so that a caller who
+// never checks does not hold losses without bound.
+constexpr size_t kMaxUncheckedSteps = 256;
+
+void require_finite_discriminator(double real, double fake, int64_t step) {
+  require_finite("the discriminator's loss on clean windows", real, step);
+  require_finite("the discriminator's loss on enhanced windows", fake, step);
+}
+
+void require_finite_generator(double adversarial, double l1, int64_t step) {
+  require_finite("the generator's adversarial loss", adversarial, step);
+  require_finite("the generator's L1 loss", l1, step);
+}
+
 }  // namespace
 
 void SeganTrainOptions::validate() const {
@@ -38,6 +53,8 @@ void SeganTrainOptions::validate() const {
     fail("validation_fraction must be in [0, 1), got " + std::to_string(validation_fraction));
   }
   if (max_length_mismatch_samples < 0) fail("max_length_mismatch_samples must not be negative");
+  models::parse_precision(precision, "precision");
+  if (loader_threads < 0) fail("loader_threads must not be negative");
 }
 
 nlohmann::json SeganTrainOptions::to_json() const {
@@ -50,7 +67,9 @@ nlohmann::json SeganTrainOptions::to_json() const {
           {"epochs", epochs},
           {"valid_every", valid_every},
           {"validation_fraction", validation_fraction},
-          {"max_length_mismatch_samples", max_length_mismatch_samples}};
+          {"max_length_mismatch_samples", max_length_mismatch_samples},
+          {"precision", precision},
+          {"loader_threads", loader_threads}};
 }
 
 SeganTrainOptions SeganTrainOptions::from_json(const nlohmann::json& json) {
@@ -78,6 +97,8 @@ SeganTrainOptions SeganTrainOptions::from_json(const nlohmann::json& json) {
     options.validation_fraction = json.value("validation_fraction", options.validation_fraction);
     options.max_length_mismatch_samples =
         json.value("max_length_mismatch_samples", options.max_length_mismatch_samples);
+    options.precision = json.value("precision", options.precision);
+    options.loader_threads = json.value("loader_threads", options.loader_threads);
   } catch (const nlohmann::json::exception& e) {
     throw UsageError(std::string("SEGAN training options: a value has the wrong type (") +
                      e.what() + ")");
@@ -90,6 +111,12 @@ SeganTrainer::SeganTrainer(const models::SeganOptions& model, const SeganTrainOp
                            torch::Device device)
     : model_(model), train_(train), device_(device), generator_(model), discriminator_(model) {
   train_.validate();
+  precision_ = models::parse_precision(train_.precision, "precision");
+  models::check_precision(precision_, device_, "precision");
+  if (precision_ == models::Precision::kFloat16) {
+    generator_scaler_ = std::make_unique<LossScaler>();
+    discriminator_scaler_ = std::make_unique<LossScaler>();
+  }
   generator_->to(device_);
   discriminator_->to(device_);
   generator_optimizer_ = make_optimizer(train_, generator_->parameters());
@@ -103,57 +130,130 @@ void SeganTrainer::set_reference_batch(const torch::Tensor& clean, const torch::
 
 void SeganTrainer::refresh_reference() {
   if (!reference_clean_.defined()) return;
+  // An autocast region of its own: weight casts made without gradients here must not be
+  // cached for the forward passes that follow, or no gradient would reach the weights.
+  models::AutocastGuard autocast(device_, precision_);
   torch::NoGradGuard no_grad;
   discriminator_->set_reference(reference_clean_, reference_noisy_);
 }
 
+SeganStepLosses SeganStepLossTensors::values() const {
+  auto all =
+      torch::stack({discriminator_real, discriminator_fake, generator_adversarial, generator_l1})
+          .to(torch::kCPU, torch::kFloat64);
+  const double* v = all.data_ptr<double>();
+  return {v[0], v[1], v[2], v[3]};
+}
+
 SeganStepLosses SeganTrainer::train_step(const torch::Tensor& noisy_batch,
                                          const torch::Tensor& clean_batch) {
-  auto noisy = noisy_batch.to(device_);
-  auto clean = clean_batch.to(device_);
+  SeganStepLossTensors losses = train_step_tensors(noisy_batch, clean_batch);
+  check_finite();
+  return losses.values();
+}
+
+SeganStepLossTensors SeganTrainer::train_step_tensors(const torch::Tensor& noisy_batch,
+                                                      const torch::Tensor& clean_batch) {
+  // Asynchronous when the batch is in pinned memory; nothing to copy on the CPU.
+  auto noisy = noisy_batch.to(device_, torch::kFloat, /*non_blocking=*/true);
+  auto clean = clean_batch.to(device_, torch::kFloat, /*non_blocking=*/true);
   generator_->train();
   discriminator_->train();
-  SeganStepLosses losses;
+  const bool check_now = device_.is_cpu();
+  SeganStepLossTensors losses;
 
   // 1. Discriminator: (clean, noisy) should score 1, (G(z, noisy), noisy) 0 (eq. 4). The
   //    generated batch is made once and reused, detached here, for the generator's update.
-  auto enhanced = generator_->forward(noisy);
+  //    Forward passes run under autocast (bf16/fp16); scores and losses are float32.
+  torch::Tensor generated, real_score, fake_score;
   refresh_reference();
-  discriminator_optimizer_->zero_grad();
-  auto real_loss = lsgan_real_loss(discriminator_->forward(clean, noisy));
-  auto fake_loss = lsgan_fake_loss(discriminator_->forward(enhanced.detach(), noisy));
-  losses.discriminator_real = real_loss.item<double>();
-  losses.discriminator_fake = fake_loss.item<double>();
-  require_finite("the discriminator's loss on clean windows", losses.discriminator_real, step_ + 1);
-  require_finite("the discriminator's loss on enhanced windows", losses.discriminator_fake,
-                 step_ + 1);
-  (real_loss + fake_loss).backward();
-  if (gradient_hook_) gradient_hook_(*discriminator_);
-  discriminator_optimizer_->step();
+  {
+    models::AutocastGuard autocast(device_, precision_);
+    generated = generator_->forward(noisy);
+    real_score = discriminator_->forward(clean, noisy);
+    fake_score = discriminator_->forward(generated.detach(), noisy);
+  }
+  auto real_loss = lsgan_real_loss(real_score.to(torch::kFloat));
+  auto fake_loss = lsgan_fake_loss(fake_score.to(torch::kFloat));
+  losses.discriminator_real = real_loss.detach();
+  losses.discriminator_fake = fake_loss.detach();
+  if (check_now) {
+    require_finite_discriminator(real_loss.item<double>(), fake_loss.item<double>(), step_ + 1);
+  }
+  update(real_loss + fake_loss, *discriminator_, *discriminator_optimizer_,
+         discriminator_scaler_.get());
 
   // 2. Generator: fool the updated discriminator and stay close to clean (eq. 5).
+  torch::Tensor score;
   refresh_reference();
-  generator_optimizer_->zero_grad();
-  auto adversarial = lsgan_generator_loss(discriminator_->forward(enhanced, noisy));
-  auto l1 = l1_distance(enhanced, clean);
-  losses.generator_adversarial = adversarial.item<double>();
-  losses.generator_l1 = l1.item<double>();
-  require_finite("the generator's adversarial loss", losses.generator_adversarial, step_ + 1);
-  require_finite("the generator's L1 loss", losses.generator_l1, step_ + 1);
-  (adversarial + train_.l1_weight * l1).backward();
-  if (gradient_hook_) gradient_hook_(*generator_);
-  generator_optimizer_->step();
+  {
+    models::AutocastGuard autocast(device_, precision_);
+    score = discriminator_->forward(generated, noisy);
+  }
+  auto adversarial = lsgan_generator_loss(score.to(torch::kFloat));
+  auto l1 = l1_distance(generated.to(torch::kFloat), clean);
+  losses.generator_adversarial = adversarial.detach();
+  losses.generator_l1 = l1.detach();
+  if (check_now) {
+    require_finite_generator(adversarial.item<double>(), l1.item<double>(), step_ + 1);
+  }
+  update(adversarial + train_.l1_weight * l1, *generator_, *generator_optimizer_,
+         generator_scaler_.get());
 
   ++step_;
+  if (!check_now) {
+    unchecked_.emplace_back(step_, losses);
+    if (unchecked_.size() >= kMaxUncheckedSteps) check_finite();
+  }
   return losses;
+}
+
+void SeganTrainer::update(const torch::Tensor& loss, torch::nn::Module& network,
+                          torch::optim::Optimizer& optimizer, LossScaler* scaler) {
+  optimizer.zero_grad();
+  (scaler ? scaler->scale(loss) : loss).backward();
+  if (gradient_hook_) gradient_hook_(network);
+  if (scaler) {
+    // Averaged gradients are the same on every rank, so all ranks skip the same steps.
+    const bool finite = scaler->unscale(network.parameters());
+    scaler->update(finite);
+    if (!finite) return;
+  }
+  optimizer.step();
+}
+
+void SeganTrainer::check_finite() {
+  if (unchecked_.empty()) return;
+  std::vector<torch::Tensor> all;
+  for (const auto& [step, losses] : unchecked_) {
+    all.insert(all.end(), {losses.discriminator_real, losses.discriminator_fake,
+                           losses.generator_adversarial, losses.generator_l1});
+  }
+  const auto steps = std::move(unchecked_);
+  unchecked_.clear();
+  auto values = torch::stack(all).to(torch::kCPU, torch::kFloat64);
+  const double* v = values.data_ptr<double>();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    require_finite_discriminator(v[4 * i], v[4 * i + 1], steps[i].first);
+    require_finite_generator(v[4 * i + 2], v[4 * i + 3], steps[i].first);
+  }
+}
+
+int64_t SeganTrainer::skipped_updates() const {
+  if (!generator_scaler_) return 0;
+  return generator_scaler_->skipped_steps() + discriminator_scaler_->skipped_steps();
 }
 
 torch::Tensor SeganTrainer::enhance(const torch::Tensor& noisy, const torch::Tensor& z) {
   torch::NoGradGuard no_grad;
   generator_->eval();
-  auto enhanced = generator_->forward(noisy.to(device_), z.defined() ? z.to(device_) : z);
+  torch::Tensor enhanced;
+  {
+    models::AutocastGuard autocast(device_, precision_);
+    enhanced = generator_->forward(noisy.to(device_), z.defined() ? z.to(device_) : z);
+  }
   generator_->train();
-  return enhanced;
+  return enhanced.to(torch::kFloat);
 }
 
 nlohmann::json SeganTrainer::config() const {
@@ -171,6 +271,10 @@ void SeganTrainer::save(const std::filesystem::path& path, CheckpointHeader head
   writer.add_optimizer("generator", *generator_optimizer_);
   writer.add_optimizer("discriminator", *discriminator_optimizer_);
   writer.add_rng_state(data_rng);
+  if (generator_scaler_) {
+    writer.add_tensor("generator_loss_scaler", generator_scaler_->state());
+    writer.add_tensor("discriminator_loss_scaler", discriminator_scaler_->state());
+  }
   writer.write(path);
 }
 
@@ -180,7 +284,13 @@ void SeganTrainer::load(const CheckpointReader& reader, std::mt19937_64& data_rn
   reader.load_optimizer("generator", *generator_optimizer_);
   reader.load_optimizer("discriminator", *discriminator_optimizer_);
   reader.load_rng_state(data_rng);
+  // A checkpoint of an fp32 or bf16 run continued in fp16 starts from the initial scale.
+  if (generator_scaler_ && reader.has("generator_loss_scaler")) {
+    generator_scaler_->load_state(reader.tensor("generator_loss_scaler"));
+    discriminator_scaler_->load_state(reader.tensor("discriminator_loss_scaler"));
+  }
   step_ = reader.header().step;
+  unchecked_.clear();
 }
 
 }  // namespace rawgan::train

@@ -201,5 +201,22 @@ TEST(SeganRun, ResumingGivesTheLossesOfAnUninterruptedRun) {
   EXPECT_EQ(resumed.best_ssnr_gain_db, straight.best_ssnr_gain_db);
 }
 
+// Batches assembled on the training thread or ahead on the loader's threads are the same, so
+// the runs are too (one intra-op thread: bit-identical float sums).
+TEST(SeganRun, LoaderThreadsDoNotChangeTheRun) {
+  test::TempDir dir;
+  write_pairs(dir / "data", 4);
+  torch::set_num_threads(1);
+  auto options = run_options(dir / "data", dir / "sync", 6);
+  options.train.loader_threads = 0;
+  SeganRunResult synchronous = run_segan_training(options);
+  options = run_options(dir / "data", dir / "threads", 6);
+  options.train.loader_threads = 2;
+  SeganRunResult background = run_segan_training(options);
+  EXPECT_EQ(background.last_losses.discriminator_real, synchronous.last_losses.discriminator_real);
+  EXPECT_EQ(background.last_losses.generator_l1, synchronous.last_losses.generator_l1);
+  EXPECT_EQ(background.best_ssnr_gain_db, synchronous.best_ssnr_gain_db);
+}
+
 }  // namespace
 }  // namespace rawgan::train

@@ -10,6 +10,7 @@
 #include "command.h"
 #include "rawgan/dist/data_parallel.h"
 #include "rawgan/dist/job.h"
+#include "rawgan/models/precision.h"
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_run.h"
 #include "rawgan/util/error.h"
@@ -32,7 +33,8 @@ struct TrainCommandOptions {
   int64_t steps = 0, epochs = 0, batch_size = 0, valid_every = 0;
   uint64_t seed = 0;
   double learning_rate = 0, validation_fraction = 0;
-  std::string optimizer;
+  std::string optimizer, precision;
+  int loader_threads = 1;
 };
 
 int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
@@ -57,6 +59,8 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   if (given("--learning-rate")) options.train.learning_rate = cli.learning_rate;
   if (given("--optimizer")) options.train.optimizer = cli.optimizer;
   if (given("--validation-fraction")) options.train.validation_fraction = cli.validation_fraction;
+  if (given("--precision")) options.train.precision = cli.precision;
+  if (given("--loader-threads")) options.train.loader_threads = cli.loader_threads;
   if (given("--steps")) options.train.epochs = 0;
   if (given("--epochs")) options.train.steps = 0;
   options.train.validate();
@@ -72,13 +76,15 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   options.skip_unpaired = cli.skip_unpaired;
   auto context = dist::join_job(options.device, cli.dist_timeout_s);
   options.device = context->device();
+  models::check_precision(models::parse_precision(options.train.precision, "--precision"),
+                          options.device, "--precision");
   if (cli.threads == 0 && context->is_distributed()) {
     torch::set_num_threads(dist::threads_per_process(*context));
   }
   dist::DataParallel parallel(context.get());
   options.parallel = &parallel;
-  log::info("preset ", cli.preset, ", device ", options.device.str(), ", ",
-            torch::get_num_threads(), " threads");
+  log::info("preset ", cli.preset, ", device ", options.device.str(), ", precision ",
+            options.train.precision, ", ", torch::get_num_threads(), " threads");
 
   train::SeganRunResult result = train::run_segan_training(options);
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
@@ -117,6 +123,12 @@ void add_train_command(CLI::App& root, Action& action) {
                           ->excludes(fraction);
   valid_noisy->needs(valid_clean);
   valid_clean->needs(valid_noisy);
+  sub->add_option("--precision", o->precision,
+                  "fp32, bf16 (autocast, CPU or CUDA) or fp16 (autocast with loss scaling, CUDA)")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+  sub->add_option("--loader-threads", o->loader_threads,
+                  "Threads assembling batches ahead of training; 0: none (same batches)")
+      ->check(CLI::NonNegativeNumber);
   sub->add_flag("--skip-unpaired", o->skip_unpaired, "Leave out files without a partner");
   sub->add_option("--valid-every", o->valid_every, "Steps between validations and last.pt")
       ->check(CLI::NonNegativeNumber);

@@ -3,10 +3,17 @@
 //
 // Checkpoint layout (train::CheckpointWriter): kind "segan"; header.config =
 // {"model": SeganOptions::to_json(), "train": SeganTrainOptions::to_json()}; modules and
-// optimisers named "generator" and "discriminator"; the LibTorch CPU RNG and the data RNG.
+// optimisers named "generator" and "discriminator"; the LibTorch CPU RNG and the data RNG;
+// with fp16, the loss scalers' states as tensors "generator_loss_scaler" and
+// "discriminator_loss_scaler".
 //
 // Call order: construct, optionally load(), set_reference_batch() (needed for virtual batch
 // norm), then train_step() repeatedly. Not thread-safe.
+//
+// Host synchronisation: on a CUDA device, train_step_tensors() does not wait for the device
+// (losses stay there; the NaN check is deferred to check_finite()), except with fp16, whose
+// loss scaler reads one overflow flag per network and step. On the CPU nothing is
+// asynchronous, and every loss is checked before the optimiser step it concerns.
 #pragma once
 
 #include <torch/torch.h>
@@ -17,9 +24,13 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "rawgan/models/precision.h"
 #include "rawgan/models/segan.h"
 #include "rawgan/train/checkpoint.h"
+#include "rawgan/train/loss_scaler.h"
 
 namespace rawgan::train {
 
@@ -38,6 +49,12 @@ struct SeganTrainOptions {
   double validation_fraction = 0.1;  ///< of the training pairs, when no validation folders
   /// Pairs whose lengths differ by at most this many samples are trimmed to the shorter.
   int64_t max_length_mismatch_samples = 32;
+  /// "fp32", "bf16" (autocast to bfloat16, CPU or CUDA) or "fp16" (autocast to float16 with
+  /// dynamic loss scaling, CUDA only); see models/precision.h.
+  std::string precision = "fp32";
+  /// Threads assembling batches ahead of the training loop; 0: on the training thread. The
+  /// batches are the same either way (data/batch_loader.h).
+  int loader_threads = 1;
 
   /// Throws UsageError naming the setting when it is out of range.
   void validate() const;
@@ -52,6 +69,14 @@ struct SeganStepLosses {
   double discriminator_fake = 0;     ///< 1/2 E[D(G(z, x~), x~)^2]
   double generator_adversarial = 0;  ///< 1/2 E[(D(G(z, x~), x~) - 1)^2]
   double generator_l1 = 0;           ///< mean |G(z, x~) - x| (before the lambda weight)
+};
+
+/// The same losses as 0-dimensional float32 tensors on the trainer's device, detached.
+struct SeganStepLossTensors {
+  torch::Tensor discriminator_real, discriminator_fake, generator_adversarial, generator_l1;
+
+  /// Reads the four values (on CUDA: waits for the step to finish).
+  SeganStepLosses values() const;
 };
 
 class SeganTrainer {
@@ -76,9 +101,22 @@ class SeganTrainer {
   /// (G(z, noisy), noisy) as fake, then a generator update with the least-squares loss plus
   /// l1_weight * L1 to clean. Throws RuntimeError (before the optimiser step it concerns) when a
   /// loss is NaN or infinite. Increments step().
+  /// Reads the losses, so on CUDA it waits for the step; see train_step_tensors.
   SeganStepLosses train_step(const torch::Tensor& noisy, const torch::Tensor& clean);
 
-  /// Enhances pre-emphasised windows [batch, 1, window_samples] without gradients, in eval mode.
+  /// The same step without waiting for the device: the batches are copied with
+  /// non_blocking = true (asynchronous from pinned memory), and on a non-CPU device the losses
+  /// are queued for check_finite() instead of checked before the optimiser steps (so a NaN
+  /// step is found later and its update has happened; no checkpoint must be written before
+  /// check_finite()). On the CPU it checks every loss at once, like train_step.
+  SeganStepLossTensors train_step_tensors(const torch::Tensor& noisy, const torch::Tensor& clean);
+
+  /// Reads the losses of the steps not checked yet (one host synchronisation) and throws
+  /// RuntimeError naming the first step and loss that is NaN or infinite. Free on the CPU.
+  void check_finite();
+
+  /// Enhances pre-emphasised windows [batch, 1, window_samples] without gradients, in eval mode,
+  /// at the training precision; float32 out.
   torch::Tensor enhance(const torch::Tensor& noisy, const torch::Tensor& z = {});
 
   /// Writes everything needed to resume: both networks, both optimisers, the RNG states and
@@ -97,9 +135,16 @@ class SeganTrainer {
   const SeganTrainOptions& train_options() const { return train_; }
   torch::Device device() const { return device_; }
   int64_t step() const { return step_; }
+  models::Precision precision() const { return precision_; }
+  /// Optimiser steps skipped because fp16 gradients overflowed (0 unless fp16).
+  int64_t skipped_updates() const;
 
  private:
   void refresh_reference();
+  // Backward of `loss`, the gradient hook, then the optimiser step (through the loss scaler
+  // with fp16, which may skip it).
+  void update(const torch::Tensor& loss, torch::nn::Module& network,
+              torch::optim::Optimizer& optimizer, LossScaler* scaler);
 
   models::SeganOptions model_;
   SeganTrainOptions train_;
@@ -111,6 +156,10 @@ class SeganTrainer {
   torch::Tensor reference_clean_, reference_noisy_;
   GradientHook gradient_hook_;
   int64_t step_ = 0;
+  models::Precision precision_ = models::Precision::kFloat32;
+  std::unique_ptr<LossScaler> generator_scaler_, discriminator_scaler_;  // fp16 only
+  // Steps whose losses check_finite() has not read yet (devices other than the CPU).
+  std::vector<std::pair<int64_t, SeganStepLossTensors>> unchecked_;
 };
 
 }  // namespace rawgan::train
