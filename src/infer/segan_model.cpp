@@ -8,7 +8,9 @@
 
 namespace rawgan::infer {
 
-EnhancementModel load_segan(const std::filesystem::path& checkpoint, torch::Device device) {
+EnhancementModel load_segan(const std::filesystem::path& checkpoint, torch::Device device,
+                            models::Precision precision) {
+  models::check_precision(precision, device, "--precision");
   train::CheckpointReader reader(checkpoint, "segan", device);
   const train::CheckpointHeader& header = reader.header();
   if (!header.config.contains("model"))
@@ -32,14 +34,17 @@ EnhancementModel load_segan(const std::filesystem::path& checkpoint, torch::Devi
   generator->eval();
 
   EnhancementModel model;
-  model.model = [generator](const torch::Tensor& noisy) mutable {
-    return generator->forward(noisy);
+  model.model = [generator, device, precision](const torch::Tensor& noisy) mutable {
+    models::AutocastGuard autocast(device, precision);
+    return generator->forward(noisy).to(torch::kFloat);
   };
   model.sample_rate_hz = options.sample_rate_hz;
   model.window_samples = options.window_samples;
   model.pre_emphasis = options.pre_emphasis;
-  model.description = "segan (" + (header.preset.empty() ? "custom" : header.preset) + "), step " +
-                      std::to_string(header.step);
+  model.description =
+      "segan (" + (header.preset.empty() ? "custom" : header.preset) + "), step " +
+      std::to_string(header.step) +
+      (precision == models::Precision::kFloat32 ? "" : ", " + models::precision_name(precision));
   return model;
 }
 

@@ -1,5 +1,6 @@
 // rawgan train end to end on real pairs: a tiny preset trains a few steps, writes last.pt and
-// best.pt, resumes, refuses to overwrite a run, and reports unpaired folders.
+// best.pt, resumes, refuses to overwrite a run, and reports unpaired folders; --precision and
+// --loader-threads.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -83,6 +84,54 @@ TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {
                "no-such-preset", "--out", (dir / "run").string(), "--steps", "1"});
   EXPECT_EQ(bad_preset.exit_code, 2);
   EXPECT_NE(bad_preset.err.find("segan-small"), std::string::npos) << bad_preset.err;
+}
+
+TEST(TrainCli, PrecisionAndLoaderThreadOptions) {
+  RAWGAN_REQUIRE_SHARED_DATA(data);
+  test::TempDir dir;
+  const auto pairs = data / "pairs" / "vbd-train";
+  auto args = [&](const std::string& run, const std::string& precision) {
+    return std::vector<std::string>{"train",
+                                    "--noisy",
+                                    (pairs / "noisy").string(),
+                                    "--clean",
+                                    (pairs / "clean").string(),
+                                    "--preset",
+                                    write_tiny_preset(dir).string(),
+                                    "--out",
+                                    (dir / run).string(),
+                                    "--device",
+                                    "cpu",
+                                    "--threads",
+                                    "1",
+                                    "--steps",
+                                    "2",
+                                    "--precision",
+                                    precision,
+                                    "--loader-threads",
+                                    "0",
+                                    "--quiet"};
+  };
+  auto bf16 = run_cli(args("bf16", "bf16"));
+  ASSERT_EQ(bf16.exit_code, 0) << bf16.err;
+  EXPECT_NE(bf16.out.find("trained 2 steps"), std::string::npos) << bf16.out;
+
+  // Its generator enhances under bf16 autocast too; fp16 is refused on the CPU there as well.
+  const auto input = (pairs / "noisy" / "p287_001.wav").string();
+  const auto model = (dir / "bf16" / "last.pt").string();
+  auto enhanced = run_cli({"enhance", "--model", model, "--device", "cpu", "--precision", "bf16",
+                           "-o", (dir / "out.wav").string(), input, "--quiet"});
+  ASSERT_EQ(enhanced.exit_code, 0) << enhanced.err;
+  EXPECT_TRUE(fs::exists(dir / "out.wav"));
+  auto enhanced_fp16 = run_cli({"enhance", "--model", model, "--device", "cpu", "--precision",
+                                "fp16", "-o", (dir / "out16.wav").string(), input, "--quiet"});
+  EXPECT_EQ(enhanced_fp16.exit_code, 2) << enhanced_fp16.err;
+
+  // float16 needs CUDA's kernels and loss scaling: a usage error on the CPU, before any work.
+  auto fp16 = run_cli(args("fp16", "fp16"));
+  EXPECT_EQ(fp16.exit_code, 2);
+  EXPECT_NE(fp16.err.find("--precision"), std::string::npos) << fp16.err;
+  EXPECT_FALSE(fs::exists(dir / "fp16" / "last.pt"));
 }
 
 }  // namespace

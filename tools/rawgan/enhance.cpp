@@ -40,6 +40,7 @@ struct EnhanceCommandOptions {
   std::string format = "pcm16";
   int threads = 0;
   uint64_t seed = 0;
+  std::string precision = "fp32";
 };
 
 int run_enhance(const EnhanceCommandOptions& options) {
@@ -58,7 +59,10 @@ int run_enhance(const EnhanceCommandOptions& options) {
   enhancer_options.batch_size = options.batch_size;
   enhancer_options.overlap_ms = options.overlap_ms;
   enhancer_options.dc_block_hz = options.dc_block_hz;
-  infer::Enhancer enhancer(infer::load_segan(options.model, device), enhancer_options, device);
+  infer::Enhancer enhancer(
+      infer::load_segan(options.model, device,
+                        models::parse_precision(options.precision, "--precision")),
+      enhancer_options, device);
   const infer::EnhancementModel& model = enhancer.model();
   log::info("model ", model.description, ": ", model.sample_rate_hz, " Hz, window ",
             model.window_samples, ", cross-fade ", enhancer.overlap_samples(), " samples");
@@ -123,6 +127,10 @@ void add_enhance_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");
   sub->add_option("--seed", options->seed, "Seed of the latent code z")->capture_default_str();
+  sub->add_option("--precision", options->precision,
+                  "fp32, bf16 (autocast, CPU or CUDA) or fp16 (autocast, CUDA only)")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))
+      ->capture_default_str();
   sub->callback([options, &action] { action = [options] { return run_enhance(*options); }; });
 }
 
