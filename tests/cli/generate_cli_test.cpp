@@ -101,6 +101,33 @@ TEST_F(GenerateCli, LongerThanTheModelIsRefusedNamingLongerModels) {
   EXPECT_NE(result.err.find("wavegan-long"), std::string::npos) << result.err;
 }
 
+TEST_F(GenerateCli, NonPositiveLengthAndBadInterpolationStepsAreRefused) {
+  TempDir out;
+  for (const std::string length : {"0", "-5"}) {
+    auto result =
+        run_cli({"generate", "--model", model(), "-o", out.path().string(), "--length", length});
+    EXPECT_EQ(result.exit_code, 2) << length;
+    EXPECT_NE(result.err.find("--length"), std::string::npos) << result.err;
+  }
+  // --interpolate counts the points of a line, both ends included.
+  for (const std::string steps : {"1", "1001"}) {
+    auto result = run_cli(
+        {"generate", "--model", model(), "-o", out.path().string(), "--interpolate", steps});
+    EXPECT_EQ(result.exit_code, 2) << steps;
+    EXPECT_NE(result.err.find("--interpolate"), std::string::npos) << result.err;
+  }
+  EXPECT_TRUE(files_in(out.path()).empty());
+}
+
+TEST_F(GenerateCli, LongerThanEveryPresetSaysWhatTheModelAllows) {
+  TempDir out;
+  auto result =
+      run_cli({"generate", "--model", model(), "-o", out.path().string(), "--length", "100000000"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("1 to 16384"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("none"), std::string::npos) << result.err;
+}
+
 TEST_F(GenerateCli, OutputNamedLikeAnAudioFileIsRefused) {
   TempDir dir;
   auto result =

@@ -3,6 +3,8 @@
 // --length: a clip is the model's length (e.g. 16384 samples); a shorter --length keeps the
 // start of each clip; a longer one is refused, naming the presets whose models make clips that
 // long (wavegan-long: 65536), since concatenating independent clips would not be a longer sound.
+// --interpolate STEPS: per -n, STEPS clips at evenly spaced latent points on the straight line
+// between two random points, both ends included, to hear how the generator morphs.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -22,35 +24,50 @@
 namespace rawgan::cli {
 namespace {
 
+// Points per interpolation line: two ends at least; at most 1000 so that the three-digit step
+// numbers in the file names sort in order.
+constexpr int64_t kMaxInterpolateSteps = 1000;
+
 struct GenerateOptions {
   std::string model;
   int64_t n_clips = 1;
   std::string out_dir;
   int64_t seed = -1;
-  int64_t length_samples = 0;
-  int64_t interpolate_steps = 0;
+  int64_t length_samples = 0;  ///< 0: the model's clip length
+  bool length_given = false;
+  int64_t interpolate_steps = 0;  ///< 0: no interpolation
+  bool interpolate_given = false;
   int64_t batch_size = 32;
   int griffin_lim_iterations = -1;
   std::string device = "auto";
   std::string format = "pcm16";
 };
 
-// Presets of generators whose clips are at least `n_samples` long, for the error message.
-std::string presets_at_least(int64_t n_samples) {
+// Where to get clips of `n_samples`, for the error message: the generator presets whose clips
+// are that long, or, when none is, the longest preset.
+std::string presets_for_length(int64_t n_samples) {
   std::string names;
+  std::string longest;
+  int64_t longest_samples = 0;
   for (const auto& name : list_presets()) {
     try {
       auto preset = load_preset(name);
       const auto kind = preset.value("kind", std::string());
       if (kind != "wavegan" && kind != "specgan") continue;
       const int64_t length = preset["model"].value("n_samples", int64_t(16384));
-      if (length >= n_samples)
-        names += (names.empty() ? "" : ", ") + name + " (" + std::to_string(length) + ")";
+      const std::string entry = name + " (" + std::to_string(length) + " samples)";
+      if (length >= n_samples) names += (names.empty() ? "" : ", ") + entry;
+      if (length > longest_samples) {
+        longest = entry;
+        longest_samples = length;
+      }
     } catch (const Error&) {
       continue;
     }
   }
-  return names.empty() ? "none" : names;
+  if (!names.empty()) return "; for longer clips train a model from a longer preset: " + names;
+  if (!longest.empty()) return "; no preset makes clips that long; the longest is " + longest;
+  return "";
 }
 
 // Zero-padded so that names sort in order: clip_007.wav, line_002_step_004.wav.
@@ -68,9 +85,15 @@ std::string clip_name(int64_t index, int64_t n, int64_t step = -1) {
 int run_generate(const GenerateOptions& options) {
   if (options.n_clips <= 0)
     throw UsageError("-n: expected at least 1 clip, got " + std::to_string(options.n_clips));
-  if (options.length_samples < 0)
-    throw UsageError("--length: expected > 0 samples, got " +
+  if (options.length_given && options.length_samples <= 0)
+    throw UsageError("--length: expected a positive number of samples, got " +
                      std::to_string(options.length_samples));
+  if (options.interpolate_given &&
+      (options.interpolate_steps < 2 || options.interpolate_steps > kMaxInterpolateSteps)) {
+    throw UsageError("--interpolate: expected 2 to " + std::to_string(kMaxInterpolateSteps) +
+                     " points per line (both ends included), got " +
+                     std::to_string(options.interpolate_steps));
+  }
   const auto format = audio::parse_sample_format(options.format);
   audio::ensure_output_folder(options.out_dir, "-o");
   infer::SamplerOptions sampler_options;
@@ -83,9 +106,8 @@ int run_generate(const GenerateOptions& options) {
   if (length > sampler.n_samples()) {
     throw UsageError("--length " + std::to_string(length) + ": " + options.model +
                      " makes clips of " + std::to_string(sampler.n_samples()) +
-                     " samples; train a model that long instead (generator presets and their "
-                     "lengths: " +
-                     presets_at_least(length) + ")");
+                     " samples, so --length can be 1 to " + std::to_string(sampler.n_samples()) +
+                     presets_for_length(length));
   }
   uint64_t seed = options.seed >= 0 ? static_cast<uint64_t>(options.seed) : std::random_device{}();
   log::info("generate: ", sampler.kind(), " at step ", sampler.step(), ", seed ", seed, ", ",
@@ -138,18 +160,24 @@ void add_generate_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("-o,--out", options->out_dir, "Output folder")->required();
   sub->add_option("--seed", options->seed, "Seed of the latent points (default: random, logged)");
-  sub->add_option("--length", options->length_samples,
-                  "Samples per clip, at most the model's (default: the model's)");
-  sub->add_option("--interpolate", options->interpolate_steps,
-                  "Write clips at STEPS evenly spaced points on the line between two random "
-                  "latent points, per -n");
+  CLI::Option* length = sub->add_option(
+      "--length", options->length_samples,
+      "Samples per clip: 1 to the model's clip length, keeping the start (default: the model's)");
+  CLI::Option* interpolate = sub->add_option(
+      "--interpolate", options->interpolate_steps,
+      "STEPS (2 to 1000): per -n, write STEPS clips at evenly spaced points on the straight line "
+      "between two random latent points, both ends included");
   sub->add_option("--batch-size", options->batch_size, "Latent points per forward pass")
       ->capture_default_str();
   sub->add_option("--griffin-lim", options->griffin_lim_iterations,
                   "SpecGAN: Griffin-Lim iterations (default: the model's)");
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
   sub->add_option("--format", options->format, "pcm16, pcm24 or float32")->capture_default_str();
-  sub->callback([options, &action] { action = [options] { return run_generate(*options); }; });
+  sub->callback([options, length, interpolate, &action] {
+    options->length_given = length->count() > 0;
+    options->interpolate_given = interpolate->count() > 0;
+    action = [options] { return run_generate(*options); };
+  });
 }
 
 const CommandRegistration kRegistration{90, add_generate_command};
