@@ -1,8 +1,11 @@
 // rawgan spectrogram end to end: a valid PNG whose size follows the documented layout.
 #include <gtest/gtest.h>
+#include <png.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
+#include <vector>
 
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
@@ -40,6 +43,65 @@ TEST(SpectrogramCli, WritesStackedPngOfExpectedSize) {
   EXPECT_EQ(big_endian(&header[16]), 300u + 48u);
   EXPECT_EQ(big_endian(&header[20]), 3u * (100u + 8u) + 32u);
   EXPECT_GT(std::filesystem::file_size(png), 1000u);  // real pixels, not an empty image
+}
+
+// The RGB pixels of a PNG file, row-major, read with libpng's simplified API.
+std::vector<uint8_t> read_rgb(const std::filesystem::path& path, int& width, int& height) {
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  std::vector<uint8_t> rgb;
+  if (!png_image_begin_read_from_file(&image, path.c_str())) return rgb;
+  image.format = PNG_FORMAT_RGB;
+  rgb.resize(PNG_IMAGE_SIZE(image));
+  if (!png_image_finish_read(&image, nullptr, rgb.data(), 0, nullptr)) rgb.clear();
+  width = int(image.width);
+  height = int(image.height);
+  return rgb;
+}
+
+TEST(SpectrogramCli, EachPanelHasItsOwnRatesFrequencyAxis) {
+  // The same 2 kHz tone at 8 and 16 kHz: in each panel it must sit at 2 kHz on that panel's
+  // own axis (0 to 4 and 0 to 8 kHz), and look equally loud. 4 ms frames make bins of 250 Hz at
+  // both rates, with 2 kHz on bin 8: every row showing that bin has the tone's full level.
+  test::TempDir dir;
+  audio::write(dir / "8k.wav", test::sine(2000, 8000, 8000, 0.5f));
+  audio::write(dir / "16k.wav", test::sine(2000, 16000, 16000, 0.5f));
+  const auto png = dir / "out.png";
+  const int kPlot = 100;  // --width and --height
+  auto result =
+      run_cli({"spectrogram", (dir / "8k.wav").string(), (dir / "16k.wav").string(), "-o",
+               png.string(), "--width", "100", "--height", "100", "--frame-ms", "4", "-q"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  int width = 0, height = 0;
+  const std::vector<uint8_t> rgb = read_rgb(png, width, height);
+  ASSERT_FALSE(rgb.empty());
+
+  // Layout from the top of spectrogram.cpp: 40 pixels of labels on the left, 8 above the first
+  // panel and between panels.
+  const std::array<double, 2> nyquist_hz = {4000, 8000};
+  std::array<int, 2> brightest{};
+  for (int panel = 0; panel < 2; ++panel) {
+    const int top = 8 + panel * (kPlot + 8);
+    std::vector<int> row_sums(kPlot, 0);
+    for (int y = 0; y < kPlot; ++y)
+      for (int x = 40; x < 40 + kPlot; ++x)
+        for (int c = 0; c < 3; ++c)
+          row_sums[y] += rgb[(size_t(top + y) * width + x) * 3 + c];
+    brightest[panel] = *std::max_element(row_sums.begin(), row_sums.end());
+    // The rows drawing the tone's bin are equal and centred on its frequency.
+    double centre_row = 0;
+    int n_rows = 0;
+    for (int y = 0; y < kPlot; ++y)
+      if (row_sums[y] == brightest[panel]) centre_row += y, ++n_rows;
+    centre_row /= n_rows;
+    const double row_hz = (kPlot - centre_row - 0.5) / kPlot * nyquist_hz[panel];
+    // Within one row (40 Hz at 4 kHz / 100 rows, 80 at 8 kHz): rows are the plot's resolution.
+    EXPECT_NEAR(row_hz, 2000, nyquist_hz[panel] / kPlot) << "panel " << panel;
+  }
+  // Same tone, same level: the rows agree to within 1 % (the colour map rounds to integers and
+  // the files' last frames differ); unnormalised, the 8 kHz panel would be 6 dB darker.
+  EXPECT_NEAR(brightest[0], brightest[1], 0.01 * brightest[1]);
+  EXPECT_NE(result.out.find("0 to 4 kHz"), std::string::npos) << result.out;
 }
 
 TEST(SpectrogramCli, RefusesMissingInputAndBadSizes) {

@@ -5,8 +5,10 @@
 // plot and kRight on the right; from the top kTop, then per input a panel of `--height` rows
 // followed by kGap, and finally kBottom rows for the time axis. So the image is
 // (width + kLeft + kRight) x (n_inputs * (height + kGap) + kTop + kBottom).
-// Frequency runs linearly from 0 (bottom of each panel) to the highest Nyquist of the inputs,
-// time from 0 to the longest duration; levels are dB below the loudest bin of all inputs.
+// Frequency runs linearly from 0 (bottom of each panel) to that input's own Nyquist, each panel
+// with its own labels, so inputs at different rates each fill their panel; time runs from 0 to
+// the longest duration on one axis. Levels are dB below the loudest bin of all inputs, with the
+// STFT normalised by its window's sum so that a tone reads the same at any rate.
 #include <png.h>
 
 #include <algorithm>
@@ -123,8 +125,14 @@ Panel analyse(const std::string& path, double frame_ms) {
   const dsp::Spectrogram s = stft.forward(mono.samples);
   Panel panel{std::vector<float>(s.values.size()), s.n_frames, s.n_bins,
               double(options.hop_samples) / mono.sample_rate_hz, mono.sample_rate_hz / 2.0};
+  // The window's sum grows with the frame length in samples, that is with the rate; dividing
+  // by it keeps a tone's level independent of the rate.
+  float window_sum = 0;
+  for (float w : stft.window())
+    window_sum += w;
+  const float gain = 1.0f / (window_sum * window_sum);
   for (size_t i = 0; i < s.values.size(); ++i)
-    panel.level_db[i] = 10.0f * std::log10(std::norm(s.values[i]) + 1e-12f);
+    panel.level_db[i] = 10.0f * std::log10(std::norm(s.values[i]) * gain + 1e-12f);
   return panel;
 }
 
@@ -168,14 +176,15 @@ void write_png(const fs::path& path, const Image& image) {
 }
 
 void draw_panel(Image& image, const Panel& panel, int top, const SpectrogramOptions& options,
-                double max_db, double duration_s, double max_hz) {
+                double max_db, double duration_s) {
+  const double max_hz = panel.nyquist_hz;
   for (int x = 0; x < options.width; ++x) {
     const double time_s = (x + 0.5) / options.width * duration_s;
     const int frame = int(std::lround(time_s / panel.hop_s));
     for (int y = 0; y < options.height; ++y) {
       const double hz = (options.height - y - 0.5) / options.height * max_hz;
       const int bin = int(std::lround(hz / panel.nyquist_hz * (panel.n_bins - 1)));
-      Rgb colour = {255, 255, 255};  // beyond this file's length or Nyquist
+      Rgb colour = {255, 255, 255};  // beyond this file's length
       if (frame < panel.n_frames && bin < panel.n_bins) {
         const double db = panel.level_db[size_t(frame) * panel.n_bins + bin];
         colour = colour_map(1.0 + (db - max_db) / options.range_db);
@@ -209,22 +218,28 @@ int run_spectrogram(const SpectrogramOptions& options) {
   std::vector<Panel> panels;
   double max_db = -INFINITY;
   double duration_s = 0;
-  double max_hz = 0;
   for (const std::string& input : options.inputs) {
     panels.push_back(analyse(input, options.frame_ms));
     const Panel& p = panels.back();
     max_db = std::max(max_db, double(*std::max_element(p.level_db.begin(), p.level_db.end())));
     duration_s = std::max(duration_s, (p.n_frames - 1) * p.hop_s);
-    max_hz = std::max(max_hz, p.nyquist_hz);
   }
   duration_s = std::max(duration_s, 1e-3);
+  const auto [lowest, highest] = std::minmax_element(
+      panels.begin(), panels.end(),
+      [](const Panel& a, const Panel& b) { return a.nyquist_hz < b.nyquist_hz; });
+  if (lowest->nyquist_hz != highest->nyquist_hz)
+    log::info(
+        "inputs have different sample rates: each panel's frequency axis runs from 0 to its "
+        "own Nyquist frequency (between ",
+        lowest->nyquist_hz / 1000, " and ", highest->nyquist_hz / 1000, " kHz)");
 
   const int n = int(panels.size());
   Image image(options.width + kLeft + kRight, n * (options.height + kGap) + kTop + kBottom);
   for (int i = 0; i < n; ++i) {
-    draw_panel(image, panels[i], kTop + i * (options.height + kGap), options, max_db, duration_s,
-               max_hz);
-    std::cout << "panel " << i + 1 << " (from the top): " << options.inputs[i] << '\n';
+    draw_panel(image, panels[i], kTop + i * (options.height + kGap), options, max_db, duration_s);
+    std::cout << "panel " << i + 1 << " (from the top): " << options.inputs[i] << ", 0 to "
+              << panels[i].nyquist_hz / 1000 << " kHz\n";
   }
 
   // Time axis (seconds) under the last panel.
