@@ -38,12 +38,16 @@ LiveEnhancer::LiveEnhancer(EnhancementModel model, const LiveEnhancerOptions& op
                      std::to_string(window_) + " samples, each at least 1");
   // The cross-fade reaches `crossfade` samples past the kept stretch, which the look-ahead
   // must hold, and is no longer than the stretch itself, so that only two runs overlap.
+  n_threads_ = at::get_num_threads();
   ramp_ = crossfade_ramp(std::min(hop_, lookahead_));
   history_.assign(window_, 0.0f);
   tail_.assign(ramp_.size(), 0.0f);
 }
 
 void LiveEnhancer::process(const float* input, float* output) {
+  // LibTorch's OpenMP thread count is per calling thread, and a new thread starts with every
+  // core: the live loop's worker would otherwise compete with the audio thread.
+  if (at::get_num_threads() != n_threads_) at::set_num_threads(n_threads_);
   // Slide the window by one hop and append the new samples, pre-emphasised.
   std::copy(history_.begin() + hop_, history_.end(), history_.begin());
   float* fresh = history_.data() + (window_ - hop_);

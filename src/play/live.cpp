@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 
 #include "rawgan/util/error.h"
 
@@ -132,11 +133,26 @@ void LiveLoop::start_worker() {
   const auto period = std::chrono::microseconds(
       static_cast<int64_t>(1e6 * options_.frames_per_buffer / options_.sample_rate_hz));
   const auto nap = std::max(std::chrono::microseconds(100), period / 8);
-  worker_ = std::thread([this, nap] {
+  std::promise<void> prepared;
+  std::future<void> ready = prepared.get_future();
+  worker_ = std::thread([this, nap, &prepared] {
+    try {
+      processor_.prepare();
+      prepared.set_value();
+    } catch (...) {
+      prepared.set_exception(std::current_exception());
+      return;
+    }
     while (worker_running_.load()) {
       if (work() == 0) std::this_thread::sleep_for(nap);
     }
   });
+  try {
+    ready.get();  // the stream starts only once the processor is warm
+  } catch (...) {
+    stop_worker();
+    throw;
+  }
 }
 
 void LiveLoop::stop_worker() {

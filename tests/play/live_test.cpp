@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <vector>
 
 #include "rawgan/util/error.h"
@@ -121,6 +124,46 @@ TEST(LiveLoop, WienerOutputLagsByTheStatedDelay) {
     }
   }
   EXPECT_EQ(best_lag, loop.delay_samples());
+}
+
+// Records the threads prepare() and process() run on.
+class ThreadRecorder : public PassthroughProcessor {
+ public:
+  explicit ThreadRecorder(bool fail) : PassthroughProcessor(16), fail_(fail) {}
+  void prepare() override {
+    prepared_on = std::this_thread::get_id();
+    if (fail_) throw RuntimeError("warm-up failed");
+  }
+  void process(const float* input, float* output) override {
+    processed_on = std::this_thread::get_id();
+    PassthroughProcessor::process(input, output);
+  }
+  std::thread::id prepared_on, processed_on;
+
+ private:
+  bool fail_;
+};
+
+TEST(LiveLoop, WorkerPreparesTheProcessorOnItsOwnThreadBeforeReturning) {
+  ThreadRecorder recorder(false);
+  LiveOptions options;
+  options.frames_per_buffer = 32;
+  LiveLoop loop(recorder, options);
+  loop.start_worker();
+  // prepare() has run by the time start_worker returns, and not on this thread.
+  EXPECT_NE(recorder.prepared_on, std::thread::id());
+  EXPECT_NE(recorder.prepared_on, std::this_thread::get_id());
+  std::vector<float> input(32, 0.5f), output(32);
+  loop.process(input.data(), output.data(), 32, {});
+  for (int i = 0; i < 200 && loop.n_frames() > 0 && recorder.processed_on == std::thread::id(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  loop.stop_worker();
+  EXPECT_EQ(recorder.processed_on, recorder.prepared_on);
+
+  ThreadRecorder failing(true);
+  LiveLoop failing_loop(failing, options);
+  EXPECT_THROW(failing_loop.start_worker(), RuntimeError);
+  failing_loop.stop_worker();  // nothing left to join
 }
 
 TEST(LiveLoop, RejectsOptionsOutOfRange) {

@@ -1,18 +1,26 @@
 // rawgan live --method wiener | --model CKPT [--in ID] [--out ID] [--dry 0..1]: microphone to
 // enhancer to speakers, with the processing on a worker thread between two lock-free rings.
+// A model runs at its own rate through infer::LiveEnhancer, which slides its window one hop at
+// a time and keeps the output a fixed look-ahead behind the input (--hop-ms, --lookahead-ms).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "command.h"
+#include "rawgan/infer/live_enhancer.h"
+#include "rawgan/infer/segan_model.h"
 #include "rawgan/play/block_processor.h"
 #include "rawgan/play/device.h"
 #include "rawgan/play/format.h"
 #include "rawgan/play/live.h"
 #include "rawgan/play/status_line.h"
+#include "rawgan/train/run.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -29,24 +37,99 @@ struct LiveCliOptions {
   std::string output;
   float dry = 0.0f;
   double seconds = 0.0;
-  int sample_rate_hz = 16000;
+  int sample_rate_hz = 0;  // 0: the model's rate, or kMethodRate for a method
   int frames_per_buffer = 256;
-  int n_safety_buffers = 1;
+  int n_safety_buffers = -1;  // -1: 1 for a method; a model gets enough to cover one hop
   float frame_ms = 32.0f;
+  double hop_ms = 0.0;        // 0: the model's window / 8
+  double lookahead_ms = 0.0;  // 0: the model's window / 4
+  std::string device = "cpu";
+  // One thread by default: the audio callback needs a core too, and a steady run time
+  // matters more here than throughput (on the loaded 2-core machine, 2 threads ran a
+  // segan-small hop in 406 ms against 56 ms with 1).
+  int threads = 1;
 };
+
+constexpr int kMethodRate = 16000;
+// Model runs timed before the stream starts, after one warm-up run.
+constexpr int kTimedRuns = 3;
 
 double to_ms(int64_t samples, int sample_rate_hz) {
   return 1000.0 * static_cast<double>(samples) / sample_rate_hz;
 }
 
-std::unique_ptr<play::BlockProcessor> make_processor(const LiveCliOptions& options) {
+int64_t to_samples(double ms, int sample_rate_hz) {
+  return static_cast<int64_t>(std::llround(ms * sample_rate_hz / 1000.0));
+}
+
+// The live loop's view of a model: one hop in, one hop out, at the model's rate.
+class ModelProcessor : public play::BlockProcessor {
+ public:
+  explicit ModelProcessor(infer::LiveEnhancer enhancer) : enhancer_(std::move(enhancer)) {}
+  int hop_samples() const override { return static_cast<int>(enhancer_.hop_samples()); }
+  int latency_samples() const override { return static_cast<int>(enhancer_.latency_samples()); }
+  void process(const float* input, float* output) override { enhancer_.process(input, output); }
+  void prepare() override;
+  std::string name() const override { return enhancer_.model().description; }
+  const infer::LiveEnhancer& enhancer() const { return enhancer_; }
+
+ private:
+  infer::LiveEnhancer enhancer_;
+};
+
+// Warms the model up on the worker thread and times it there on silence (the stream then
+// starts as if it had been quiet before), and says whether this machine keeps up: each hop
+// must be processed within one hop's time.
+void ModelProcessor::prepare() {
+  const int sample_rate_hz = enhancer_.sample_rate_hz();
+  std::vector<float> silence(enhancer_.hop_samples(), 0.0f), out(silence.size());
+  enhancer_.process(silence.data(), out.data());
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kTimedRuns; ++i)
+    enhancer_.process(silence.data(), out.data());
+  const double run_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
+      kTimedRuns;
+  const double hop_ms = to_ms(enhancer_.hop_samples(), sample_rate_hz);
+  log::info("model run: ", run_ms, " ms per hop of ", hop_ms, " ms (", 100.0 * run_ms / hop_ms,
+            " % of real time)");
+  if (run_ms > 0.9 * hop_ms)
+    log::warn("the model takes ", run_ms, " ms per ", hop_ms,
+              " ms hop: expect late blocks (silence); a longer --hop-ms runs it less often, "
+              "--device cuda runs it faster");
+}
+
+std::unique_ptr<play::BlockProcessor> make_model_processor(const LiveCliOptions& options,
+                                                           int& sample_rate_hz) {
+  const torch::Device device = train::select_device(options.device);
+  const int n_threads = train::set_thread_count(options.threads);
+  infer::EnhancementModel model = infer::load_segan(options.model, device);
+  if (options.sample_rate_hz != 0 && options.sample_rate_hz != model.sample_rate_hz)
+    throw UsageError("--rate " + std::to_string(options.sample_rate_hz) + ": " + options.model +
+                     " works at " + std::to_string(model.sample_rate_hz) +
+                     " Hz; leave --rate out (devices that lack that rate can be reached "
+                     "through ALSA's 'plug' or 'default' devices, which convert)");
+  sample_rate_hz = model.sample_rate_hz;
+  infer::LiveEnhancerOptions live;
+  live.hop_samples = to_samples(options.hop_ms, sample_rate_hz);
+  live.lookahead_samples = to_samples(options.lookahead_ms, sample_rate_hz);
+  if ((options.hop_ms > 0 && live.hop_samples == 0) ||
+      (options.lookahead_ms > 0 && live.lookahead_samples == 0))
+    throw UsageError("--hop-ms and --lookahead-ms must each be at least one sample at " +
+                     std::to_string(sample_rate_hz) + " Hz");
+  auto processor = std::make_unique<ModelProcessor>(infer::LiveEnhancer(model, live, device));
+  log::info(processor->enhancer().describe(), "; on ", device.str(), ", ", n_threads, " thread(s)");
+  return processor;
+}
+
+std::unique_ptr<play::BlockProcessor> make_processor(const LiveCliOptions& options,
+                                                     int& sample_rate_hz) {
   if (!options.model.empty() && !options.method.empty())
     throw UsageError("live: give either --model or --method, not both");
-  if (!options.model.empty())
-    // TODO: adapt rawgan::infer's streaming enhancer as a BlockProcessor (issue 6).
-    throw UsageError("--model: this build has no enhancement layer yet; use --method wiener");
+  if (!options.model.empty()) return make_model_processor(options, sample_rate_hz);
+  sample_rate_hz = options.sample_rate_hz != 0 ? options.sample_rate_hz : kMethodRate;
   if (options.method == "wiener")
-    return play::SpectralProcessor::wiener(options.sample_rate_hz, options.frame_ms);
+    return play::SpectralProcessor::wiener(sample_rate_hz, options.frame_ms);
   if (options.method == "passthrough")
     return std::make_unique<play::PassthroughProcessor>(kPassthroughHop);
   throw UsageError("live: --method must be 'wiener' or 'passthrough' (or give --model), got '" +
@@ -90,11 +173,23 @@ void report(const play::LiveLoop& loop, const play::BlockProcessor& processor,
   std::fflush(stdout);
 }
 
+// A method's hop takes a fraction of a callback period, so one spare period absorbs its
+// jitter. A model's run can take up to a hop and still keep up: the worker needs that time on
+// top of the period the loop already gives it.
+int safety_buffers(const LiveCliOptions& options, const play::BlockProcessor& processor) {
+  if (options.n_safety_buffers >= 0) return options.n_safety_buffers;
+  if (options.model.empty()) return 1;
+  const int n =
+      (processor.hop_samples() + options.frames_per_buffer - 1) / options.frames_per_buffer;
+  log::info("safety buffers: ", n, " (one hop, the time a model run may take; see --safety)");
+  return n;
+}
+
 int run_live(const LiveCliOptions& options) {
   if (options.model.empty() && options.method.empty())
     throw UsageError("live: give --method wiener (or passthrough) or --model CKPT");
-  std::unique_ptr<play::BlockProcessor> processor = make_processor(options);
-  const int rate = options.sample_rate_hz;
+  int rate = 0;
+  std::unique_ptr<play::BlockProcessor> processor = make_processor(options, rate);
 
   play::PortAudioSession session;
   if (session.n_host_apis() == 0)
@@ -113,7 +208,7 @@ int run_live(const LiveCliOptions& options) {
   play::LiveOptions loop_options;
   loop_options.sample_rate_hz = rate;
   loop_options.frames_per_buffer = options.frames_per_buffer;
-  loop_options.n_safety_buffers = options.n_safety_buffers;
+  loop_options.n_safety_buffers = safety_buffers(options, *processor);
   loop_options.dry = options.dry;
   loop_options.n_output_channels = out_format.n_channels;
   play::LiveLoop loop(*processor, loop_options);
@@ -168,17 +263,31 @@ void add_live_command(CLI::App& root, Action& action) {
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--seconds", options->seconds, "Stop after this long (default: Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
-  sub->add_option("--rate", options->sample_rate_hz, "Sample rate in Hz (default 16000)")
+  sub->add_option("--rate", options->sample_rate_hz,
+                  "Sample rate in Hz (default: the model's rate; 16000 for a method)")
       ->check(CLI::Range(8000, 192000));
   sub->add_option("--buffer", options->frames_per_buffer,
                   "Device buffer in frames (default 256): smaller is quicker but riskier")
       ->check(CLI::Range(16, 16384));
   sub->add_option("--safety", options->n_safety_buffers,
-                  "Extra buffers of delay that absorb processing jitter (default 1)")
-      ->check(CLI::Range(0, 64));
+                  "Extra buffers of delay that absorb processing time and jitter (default 1 for "
+                  "a method; a model gets one hop's worth)")
+      ->check(CLI::Range(0, 1024));
   sub->add_option("--frame-ms", options->frame_ms,
                   "Wiener frame (window) length; its look-ahead is half of it (default 32)")
       ->check(CLI::Range(4.0, 256.0));
+  sub->add_option("--hop-ms", options->hop_ms,
+                  "Model: new input per model run (default: window / 8); shorter runs the "
+                  "model more often")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--lookahead-ms", options->lookahead_ms,
+                  "Model: future context of each output sample, which is the model's delay "
+                  "(default: window / 4); shorter is quicker, with less context")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--device", options->device, "Model: cpu (default), cuda, cuda:N or auto");
+  sub->add_option("--threads", options->threads,
+                  "Model: CPU threads (default 1, which leaves a core to the audio; 0: all)")
+      ->check(CLI::NonNegativeNumber);
   sub->callback([options, &action] { action = [options] { return run_live(*options); }; });
 }
 

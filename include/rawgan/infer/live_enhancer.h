@@ -46,7 +46,8 @@ class LiveEnhancer {
   int sample_rate_hz() const { return model_.sample_rate_hz; }
   const EnhancementModel& model() const { return model_; }
 
-  /// Reads hop_samples() input samples and writes hop_samples() output samples.
+  /// Reads hop_samples() input samples and writes hop_samples() output samples. May be called
+  /// from another thread than the constructor's; it then uses the constructor's thread count.
   void process(const float* input, float* output);
 
   std::string describe() const;
@@ -57,6 +58,7 @@ class LiveEnhancer {
   int64_t window_;
   int64_t hop_;
   int64_t lookahead_;
+  int n_threads_;               // LibTorch threads of the constructing thread, used by process
   std::vector<float> ramp_;     // fade-in over the cross-fade
   std::vector<float> history_;  // the last window of pre-emphasised input
   std::vector<float> tail_;     // the previous run's output just past its kept stretch

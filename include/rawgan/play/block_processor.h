@@ -24,6 +24,9 @@ class BlockProcessor {
   /// Reads hop_samples() values from `input`, writes hop_samples() values to `output`.
   /// Should not allocate; its run time bounds how small the live loop's buffers can be.
   virtual void process(const float* input, float* output) = 0;
+  /// Called once on the thread that will call `process`, before the audio starts: the place
+  /// to warm up (a model's first runs in a new thread are slower than the rest).
+  virtual void prepare() {}
   /// A short description for logs, e.g. "wiener (32 ms frames)".
   virtual std::string name() const = 0;
 };

@@ -48,6 +48,8 @@ class LiveLoop : public StreamCallback {
   /// Worker side: processes every complete hop waiting in the input ring; returns the count.
   /// Call from one thread only: the worker started by start_worker, or a test without one.
   int work();
+  /// Starts the worker thread and returns once it has run the processor's prepare(); what
+  /// prepare() throws is rethrown here (and the thread is gone).
   void start_worker();
   void stop_worker();
 
