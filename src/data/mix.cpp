@@ -35,9 +35,17 @@ std::string snr_label(double snr_db) {
 // Noise files read once (mono, native rate), resampled once per speech rate that asks.
 class NoiseBank {
  public:
-  explicit NoiseBank(const fs::path& dir) {
+  // Unreadable files are skipped with a warning and counted in `n_unreadable`.
+  NoiseBank(const fs::path& dir, int64_t& n_unreadable) {
     for (const fs::path& path : audio::find_audio_files(dir)) {
-      audio::Audio noise = audio::to_mono(audio::read(path));
+      audio::Audio noise;
+      try {
+        noise = audio::to_mono(audio::read(path));
+      } catch (const InputError& e) {
+        log::warn(e.what(), "; skipped");
+        ++n_unreadable;
+        continue;
+      }
       if (energy(noise.samples) <= 0) {
         log::warn(path.string(), ": silent; not used as noise");
         continue;
@@ -97,14 +105,22 @@ MixReport mix_folders(const MixOptions& options) {
   if (options.copies < 1) throw UsageError("--copies must be at least 1");
   const auto clean_files = audio::find_audio_files(options.clean_dir);
   if (clean_files.empty()) throw InputError(options.clean_dir.string() + ": no audio files");
-  NoiseBank noises(options.noise_dir);
-  std::mt19937_64 rng(options.seed);
   MixReport report;
+  NoiseBank noises(options.noise_dir, report.n_unreadable);
+  std::mt19937_64 rng(options.seed);
 
   Progress progress("mixing", static_cast<int64_t>(clean_files.size()), "files");
   for (size_t f = 0; f < clean_files.size(); ++f) {
     const fs::path& clean_path = clean_files[f];
-    audio::Audio clean = audio::to_mono(audio::read(clean_path));
+    audio::Audio clean;
+    try {
+      clean = audio::to_mono(audio::read(clean_path));
+    } catch (const InputError& e) {
+      log::warn(e.what(), "; skipped");
+      ++report.n_unreadable;
+      progress.update(static_cast<int64_t>(f + 1));
+      continue;
+    }
     const fs::path relative =
         audio::relative_inside(clean_path, options.clean_dir).replace_extension();
     if (energy(clean.samples) <= 0) {

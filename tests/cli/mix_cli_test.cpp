@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/audio/files.h"
@@ -61,6 +62,22 @@ TEST(MixCli, MissingFoldersAreInputErrors) {
                          "--out", (dir / "out").string()});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("none"), std::string::npos) << result.err;
+}
+
+TEST(MixCli, UnreadableFilesAreSkippedNamedAndCounted) {
+  test::TempDir dir;
+  audio::write(dir / "clean/a.wav", test::sine(300, 8000, 4000));
+  audio::write(dir / "noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  std::ofstream(dir / "clean/broken.wav") << "RIFF, but not audio";
+  std::ofstream(dir / "noise/bad.flac") << "not a FLAC stream";
+  auto result = run_cli({"mix", "--clean", (dir / "clean").string(), "--noise",
+                         (dir / "noise").string(), "--out", (dir / "out").string()});
+  // Like enhance: the readable files are processed, the run reports bad input.
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("broken.wav"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("bad.flac"), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("2 unreadable files skipped"), std::string::npos) << result.out;
+  EXPECT_EQ(audio::find_audio_files(dir / "out" / "noisy").size(), 1u);
 }
 
 TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {

@@ -1,6 +1,8 @@
 // rawgan mix --clean DIR --noise DIR --snr 0,5,10,15 --out DIR [--seed N]: builds a paired
 // training set (DIR/noisy, DIR/clean) by adding random segments of noise files to clean
 // speech at SNRs drawn from the list (see rawgan/data/mix.h for the SNR definition).
+// Like enhance, an unreadable file is skipped with a warning, the others are mixed, and the
+// exit code is 3 (bad input) when any was skipped.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,6 +12,8 @@
 #include "rawgan/audio/audio.h"
 #include "rawgan/audio/files.h"
 #include "rawgan/data/mix.h"
+#include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
 
 namespace rawgan::cli {
 namespace {
@@ -21,7 +25,12 @@ int run_mix(const data::MixOptions& options) {
   std::cout << report.n_written << " pairs written to " << (options.out_dir / "noisy").string()
             << " and " << (options.out_dir / "clean").string() << " (" << report.n_skipped
             << " silent clean files skipped, " << report.n_rescaled
-            << " mixtures scaled down to avoid clipping)\n";
+            << " mixtures scaled down to avoid clipping, " << report.n_unreadable
+            << " unreadable files skipped)\n";
+  if (report.n_unreadable > 0) {
+    log::error(report.n_unreadable, " files could not be read (see the warnings above)");
+    return static_cast<int>(ExitCode::kBadInput);
+  }
   return 0;
 }
 

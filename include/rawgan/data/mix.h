@@ -33,9 +33,10 @@ struct MixOptions {
 };
 
 struct MixReport {
-  int64_t n_written = 0;   ///< pairs written
-  int64_t n_skipped = 0;   ///< silent or empty clean files
-  int64_t n_rescaled = 0;  ///< mixtures scaled down (both files alike) to avoid clipping
+  int64_t n_written = 0;     ///< pairs written
+  int64_t n_skipped = 0;     ///< silent or empty clean files
+  int64_t n_rescaled = 0;    ///< mixtures scaled down (both files alike) to avoid clipping
+  int64_t n_unreadable = 0;  ///< clean or noise files that could not be read, skipped
 };
 
 /// For every clean file (recursive, sorted), `copies` times: picks a noise file, an offset and
@@ -43,8 +44,10 @@ struct MixReport {
 /// file's rate in mono (looped if shorter); writes out_dir/noisy/<rel>_<noise>_snr<S>.wav and
 /// the clean file under the same name in out_dir/clean/ (mono, 16-bit, the clean file's rate).
 /// When the mixture would clip, noisy and clean are scaled by the same factor to a peak of
-/// 0.99, keeping the SNR. Throws InputError for missing or empty folders, UsageError for an
-/// empty SNR list; reports progress and stops with Interrupted on Ctrl-C.
+/// 0.99, keeping the SNR. A file that cannot be read is skipped with a warning naming it and
+/// counted in n_unreadable. Throws InputError for missing or empty folders or when no noise
+/// file is usable, UsageError for an empty SNR list; reports progress and stops with
+/// Interrupted on Ctrl-C.
 MixReport mix_folders(const MixOptions& options);
 
 }  // namespace rawgan::data
