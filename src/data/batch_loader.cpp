@@ -46,18 +46,27 @@ BatchLoader::BatchLoader(const PairedWindows& windows, const BatchSchedule& sche
   }
   options_.n_ahead = std::max<int64_t>(1, options_.n_ahead);
   options_.pin_memory = options_.pin_memory && torch::cuda::is_available();
-  for (int i = 0; i < options_.n_threads; ++i)
-    threads_.emplace_back([this] { work(); });
+  try {
+    for (int i = 0; i < options_.n_threads; ++i)
+      threads_.emplace_back([this] { work(); });
+  } catch (...) {
+    stop();  // a thread that could not start: join the others before giving up
+    throw;
+  }
 }
 
 BatchLoader::~BatchLoader() {
+  stop();
+}
+
+void BatchLoader::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
   for (auto& thread : threads_)
-    thread.join();
+    if (thread.joinable()) thread.join();
 }
 
 Batch BatchLoader::assemble(BatchSchedule& schedule, int64_t step) const {

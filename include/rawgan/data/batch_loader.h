@@ -87,6 +87,7 @@ class BatchLoader {
  private:
   Batch assemble(BatchSchedule& schedule, int64_t step) const;
   void work();
+  void stop();  // ends and joins the threads
 
   const PairedWindows& windows_;
   BatchSchedule schedule_;  // the caller's thread's copy (n_threads == 0)
