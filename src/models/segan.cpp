@@ -194,12 +194,27 @@ torch::Tensor VirtualBatchNorm1dImpl::set_reference(const torch::Tensor& referen
     reference_mean_.copy_(mean);
     reference_mean_square_.copy_(mean_square);
     reference_count_.fill_(reference.size(0));
+    if (!reference_count_.is_inference()) {
+      n_reference_ = reference.size(0);
+      n_reference_version_ = reference_count_._version();
+    }
   }
   return normalise(reference, mean, mean_square);
 }
 
+int64_t VirtualBatchNorm1dImpl::reference_count() {
+  // Inference tensors have no version counter; only training forwards often on a GPU anyway.
+  if (reference_count_.is_inference()) return reference_count_.item<int64_t>();
+  // Loading a checkpoint copies into the buffer, which bumps its version.
+  if (reference_count_._version() != n_reference_version_) {
+    n_reference_ = reference_count_.item<int64_t>();
+    n_reference_version_ = reference_count_._version();
+  }
+  return n_reference_;
+}
+
 torch::Tensor VirtualBatchNorm1dImpl::forward(const torch::Tensor& x) {
-  const int64_t n_reference = reference_count_.item<int64_t>();
+  const int64_t n_reference = reference_count();
   if (n_reference == 0) {
     return normalise(x, x.mean(std::vector<int64_t>{0, 2}, true),
                      (x * x).mean(std::vector<int64_t>{0, 2}, true));

@@ -94,6 +94,22 @@ TEST(Segan, VirtualBatchNormMakesExamplesIndependentOfTheirBatch) {
   EXPECT_TRUE(torch::allclose(alone, in_batch, 1e-4, 1e-5));
 }
 
+// The reference count is kept on the host between forwards (a GPU read would wait for the
+// device), yet a checkpoint copied into the buffers must still be followed.
+TEST(Segan, VirtualBatchNormFollowsLoadedReferenceStatistics) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(1);
+  VirtualBatchNorm1d saved(3), loaded(3);
+  saved->set_reference(torch::randn({4, 3, 32}));
+  loaded->set_reference(2 + 3 * torch::randn({9, 3, 32}));
+  auto x = torch::randn({2, 3, 32});
+  loaded(x);  // caches the count 9
+  auto source = saved->named_buffers();
+  for (auto& buffer : loaded->named_buffers())
+    buffer.value().copy_(source[buffer.key()]);
+  EXPECT_TRUE(torch::equal(loaded(x), saved(x)));
+}
+
 TEST(Segan, OptionsRoundTripAndRejectUnknownOrInvalid) {
   SeganOptions options;
   options.encoder_channels = {4, 8};

@@ -99,10 +99,15 @@ class VirtualBatchNorm1dImpl : public torch::nn::Module {
  private:
   torch::Tensor normalise(const torch::Tensor& x, const torch::Tensor& mean,
                           const torch::Tensor& mean_square);
+  int64_t reference_count();
 
   double eps_;
   torch::Tensor gamma_, beta_;
   torch::Tensor reference_mean_, reference_mean_square_, reference_count_;
+  // reference_count_'s value on the host and the buffer version it was read at: reading a GPU
+  // buffer in every forward would wait for the device each time.
+  int64_t n_reference_ = 0;
+  int64_t n_reference_version_ = -1;
 };
 TORCH_MODULE(VirtualBatchNorm1d);
 
