@@ -186,7 +186,15 @@ torch::Tensor VirtualBatchNorm1dImpl::normalise(const torch::Tensor& x, const to
   return (x - mean) * torch::rsqrt(variance + eps_) * gamma_ + beta_;
 }
 
-torch::Tensor VirtualBatchNorm1dImpl::set_reference(const torch::Tensor& reference) {
+// Statistics of half-precision activations (autocast) in float32: squares of values above 256
+// overflow float16.
+torch::Tensor VirtualBatchNorm1dImpl::at_least_float(const torch::Tensor& x) {
+  const auto type = x.scalar_type();
+  return type == torch::kHalf || type == torch::kBFloat16 ? x.to(torch::kFloat) : x;
+}
+
+torch::Tensor VirtualBatchNorm1dImpl::set_reference(const torch::Tensor& low_precision) {
+  const torch::Tensor reference = at_least_float(low_precision);
   auto mean = reference.mean(std::vector<int64_t>{0, 2}, true);
   auto mean_square = (reference * reference).mean(std::vector<int64_t>{0, 2}, true);
   {
@@ -213,7 +221,8 @@ int64_t VirtualBatchNorm1dImpl::reference_count() {
   return n_reference_;
 }
 
-torch::Tensor VirtualBatchNorm1dImpl::forward(const torch::Tensor& x) {
+torch::Tensor VirtualBatchNorm1dImpl::forward(const torch::Tensor& low_precision) {
+  const torch::Tensor x = at_least_float(low_precision);
   const int64_t n_reference = reference_count();
   if (n_reference == 0) {
     return normalise(x, x.mean(std::vector<int64_t>{0, 2}, true),

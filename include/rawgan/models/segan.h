@@ -93,13 +93,15 @@ class VirtualBatchNorm1dImpl : public torch::nn::Module {
   /// Stores the per-channel mean and mean square of `reference` [n, channels, time] (detached)
   /// and returns `reference` normalised with them.
   torch::Tensor set_reference(const torch::Tensor& reference);
-  /// x: [batch, channels, time] -> same shape.
+  /// x: [batch, channels, time] -> same shape; float16 and bfloat16 inputs (autocast) are
+  /// normalised in float32 and come out in float32.
   torch::Tensor forward(const torch::Tensor& x);
 
  private:
   torch::Tensor normalise(const torch::Tensor& x, const torch::Tensor& mean,
                           const torch::Tensor& mean_square);
   int64_t reference_count();
+  static torch::Tensor at_least_float(const torch::Tensor& x);
 
   double eps_;
   torch::Tensor gamma_, beta_;
