@@ -302,6 +302,8 @@ nlohmann::json bench_preset(const std::string& name, const BenchOptions& bench,
                      ": bench measures presets of kind segan, wavegan or specgan, got kind '" +
                      kind + "'");
   }
+  if (!preset.contains("model") || !preset["model"].is_object())
+    throw UsageError("--preset " + name + ": no \"model\" object");
   log::info("bench ", name, " (", kind, "): training ", bench.steps, " steps of batch ",
             bench.batch_size, ", ", generation ? "generating " : "enhancing ", bench.audio_s, " s");
   infer::reset_peak_device_memory(device);
