@@ -1,6 +1,9 @@
 #include "rawgan/train/run.h"
 
+#include <ATen/Context.h>
+
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -9,7 +12,9 @@
 
 namespace rawgan::train {
 
-torch::Device select_device(const std::string& name) {
+namespace {
+
+torch::Device parse_device(const std::string& name) {
   if (name == "auto") return torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
   if (name == "cpu") return torch::kCPU;
   if (name.rfind("cuda", 0) == 0) {
@@ -17,13 +22,29 @@ torch::Device select_device(const std::string& name) {
       throw UsageError("--device " + name +
                        ": this build of LibTorch or this machine has no CUDA device");
     }
+    std::optional<torch::Device> device;
     try {
-      return torch::Device(name);
+      device = torch::Device(name);
     } catch (const c10::Error&) {
       throw UsageError("--device: '" + name + "' is not a device name (cuda or cuda:N)");
     }
+    const int64_t n_devices = static_cast<int64_t>(torch::cuda::device_count());
+    if (device->has_index() && device->index() >= n_devices)
+      throw UsageError("--device " + name + ": this machine has " + std::to_string(n_devices) +
+                       " CUDA device(s), numbered from 0");
+    return *device;
   }
   throw UsageError("--device: expected auto, cpu or cuda, got '" + name + "'");
+}
+
+}  // namespace
+
+torch::Device select_device(const std::string& name) {
+  const torch::Device device = parse_device(name);
+  // Every run feeds its networks one fixed window shape, so cuDNN's autotuner, which times
+  // the convolution algorithms on the first call of each shape, pays for itself at once.
+  if (device.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);
+  return device;
 }
 
 int set_thread_count(int n_threads) {

@@ -10,8 +10,8 @@
 namespace rawgan::train {
 
 /// "auto" (CUDA when this build and machine have it, else CPU), "cpu" or "cuda" / "cuda:N".
-/// Throws UsageError naming --device for other names, or for CUDA on a build or machine
-/// without it.
+/// Throws UsageError naming --device for other names, for CUDA on a build or machine without
+/// it, or for a device number the machine lacks. Choosing CUDA turns on cuDNN autotuning.
 torch::Device select_device(const std::string& name);
 
 /// Sets LibTorch's intra-op thread count: `n_threads` when > 0, otherwise every hardware

@@ -1,0 +1,35 @@
+#include "rawgan/train/run.h"
+
+#include <ATen/Context.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <string>
+
+#include "rawgan/util/error.h"
+
+namespace rawgan::train {
+namespace {
+
+TEST(SelectDevice, NamesMapToDevicesAndUnknownNamesAreUsageErrors) {
+  EXPECT_EQ(select_device("cpu"), torch::Device(torch::kCPU));
+  EXPECT_EQ(select_device("auto").is_cuda(), torch::cuda::is_available());
+  EXPECT_THROW(select_device("gpu"), UsageError);
+  EXPECT_THROW(select_device("cuda:x"), UsageError);
+  // One past the last device this machine has (every device when it has none).
+  const std::string past_the_end = "cuda:" + std::to_string(torch::cuda::device_count());
+  EXPECT_THROW(select_device(past_the_end), UsageError);
+}
+
+TEST(SelectDevice, CudaTurnsOnCudnnAutotuning) {
+  if (!torch::cuda::is_available()) {
+    EXPECT_THROW(select_device("cuda"), UsageError);
+    GTEST_SKIP() << "no CUDA device: only the refusal is checked";
+  }
+  at::globalContext().setBenchmarkCuDNN(false);
+  EXPECT_TRUE(select_device("cuda:0").is_cuda());
+  EXPECT_TRUE(at::globalContext().benchmarkCuDNN());
+}
+
+}  // namespace
+}  // namespace rawgan::train
