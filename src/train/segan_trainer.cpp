@@ -37,6 +37,30 @@ void require_finite_generator(double adversarial, double l1, int64_t step) {
   require_finite("the generator's L1 loss", l1, step);
 }
 
+// Turns off gradients of a network's parameters for its lifetime: the generator's update
+// needs gradients through the discriminator, not for its weights, whose gradients would be
+// discarded by the discriminator's next zero_grad (the weight-gradient convolutions of a
+// whole discriminator backward saved).
+class FrozenParameters {
+ public:
+  explicit FrozenParameters(torch::nn::Module& network) {
+    for (auto& parameter : network.parameters()) {
+      if (!parameter.requires_grad()) continue;
+      parameter.set_requires_grad(false);
+      frozen_.push_back(parameter);
+    }
+  }
+  ~FrozenParameters() {
+    for (auto& parameter : frozen_)
+      parameter.set_requires_grad(true);
+  }
+  FrozenParameters(const FrozenParameters&) = delete;
+  FrozenParameters& operator=(const FrozenParameters&) = delete;
+
+ private:
+  std::vector<torch::Tensor> frozen_;
+};
+
 }  // namespace
 
 void SeganTrainOptions::validate() const {
@@ -126,15 +150,37 @@ SeganTrainer::SeganTrainer(const models::SeganOptions& model, const SeganTrainOp
 void SeganTrainer::set_reference_batch(const torch::Tensor& clean, const torch::Tensor& noisy) {
   reference_clean_ = clean.to(device_);
   reference_noisy_ = noisy.to(device_);
+  reference_state_.clear();
+}
+
+std::vector<int64_t> SeganTrainer::discriminator_state() const {
+  // Storage and version of every parameter and buffer: an optimiser step, a checkpoint load or
+  // a broadcast writes in place and bumps the version; moving to a device changes the storage.
+  std::vector<int64_t> state;
+  for (const auto& tensors : {discriminator_->parameters(), discriminator_->buffers()}) {
+    for (const auto& tensor : tensors) {
+      // Inference tensors have no version counter, so their changes cannot be seen.
+      if (tensor.is_inference()) return {};
+      state.push_back(reinterpret_cast<int64_t>(tensor.data_ptr()));
+      state.push_back(static_cast<int64_t>(tensor._version()));
+    }
+  }
+  return state;
 }
 
 void SeganTrainer::refresh_reference() {
   if (!reference_clean_.defined()) return;
+  // The statistics depend only on the discriminator and the fixed reference batch. The
+  // generator update leaves the discriminator as it was, so the refresh at the start of the
+  // next step would recompute what the previous one stored (one forward of the reference
+  // batch per step saved).
+  if (!reference_state_.empty() && reference_state_ == discriminator_state()) return;
   // An autocast region of its own: weight casts made without gradients here must not be
   // cached for the forward passes that follow, or no gradient would reach the weights.
   models::AutocastGuard autocast(device_, precision_);
   torch::NoGradGuard no_grad;
   discriminator_->set_reference(reference_clean_, reference_noisy_);
+  reference_state_ = discriminator_state();
 }
 
 SeganStepLosses SeganStepLossTensors::values() const {
@@ -187,6 +233,7 @@ SeganStepLossTensors SeganTrainer::train_step_tensors(const torch::Tensor& noisy
   torch::Tensor score;
   refresh_reference();
   {
+    FrozenParameters frozen(*discriminator_);
     models::AutocastGuard autocast(device_, precision_);
     score = discriminator_->forward(generated, noisy);
   }

@@ -140,7 +140,12 @@ class SeganTrainer {
   int64_t skipped_updates() const;
 
  private:
+  // Recomputes virtual batch norm's reference statistics unless the discriminator is
+  // unchanged since they were last computed.
   void refresh_reference();
+  // What the reference statistics depend on besides the reference batch; empty when it
+  // cannot be known (inference tensors).
+  std::vector<int64_t> discriminator_state() const;
   // Backward of `loss`, the gradient hook, then the optimiser step (through the loss scaler
   // with fp16, which may skip it).
   void update(const torch::Tensor& loss, torch::nn::Module& network,
@@ -154,6 +159,8 @@ class SeganTrainer {
   std::unique_ptr<torch::optim::Optimizer> generator_optimizer_;
   std::unique_ptr<torch::optim::Optimizer> discriminator_optimizer_;
   torch::Tensor reference_clean_, reference_noisy_;
+  // discriminator_state() when the reference statistics were last computed; empty: never.
+  std::vector<int64_t> reference_state_;
   GradientHook gradient_hook_;
   int64_t step_ = 0;
   models::Precision precision_ = models::Precision::kFloat32;
