@@ -8,6 +8,24 @@
 
 namespace rawgan::infer {
 
+EnhancementModel segan_enhancement_model(models::SeganGenerator generator,
+                                         const models::SeganOptions& options, torch::Device device,
+                                         models::Precision precision) {
+  models::check_precision(precision, device, "--precision");
+  generator->to(device);
+  generator->eval();
+  EnhancementModel model;
+  model.model = [generator, device, precision](const torch::Tensor& noisy) mutable {
+    models::AutocastGuard autocast(device, precision);
+    return generator->forward(noisy).to(torch::kFloat);
+  };
+  model.sample_rate_hz = options.sample_rate_hz;
+  model.window_samples = options.window_samples;
+  model.pre_emphasis = options.pre_emphasis;
+  model.description = "segan";
+  return model;
+}
+
 EnhancementModel load_segan(const std::filesystem::path& checkpoint, torch::Device device,
                             models::Precision precision) {
   models::check_precision(precision, device, "--precision");
@@ -30,17 +48,7 @@ EnhancementModel load_segan(const std::filesystem::path& checkpoint, torch::Devi
   } catch (const std::exception& e) {
     throw InputError(checkpoint.string() + ": generator weights do not load (" + e.what() + ")");
   }
-  generator->to(device);
-  generator->eval();
-
-  EnhancementModel model;
-  model.model = [generator, device, precision](const torch::Tensor& noisy) mutable {
-    models::AutocastGuard autocast(device, precision);
-    return generator->forward(noisy).to(torch::kFloat);
-  };
-  model.sample_rate_hz = options.sample_rate_hz;
-  model.window_samples = options.window_samples;
-  model.pre_emphasis = options.pre_emphasis;
+  EnhancementModel model = segan_enhancement_model(generator, options, device, precision);
   model.description =
       "segan (" + (header.preset.empty() ? "custom" : header.preset) + "), step " +
       std::to_string(header.step) +

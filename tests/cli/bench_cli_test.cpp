@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "support/test_support.h"
 
@@ -74,6 +75,28 @@ TEST(BenchCli, RunsTinyGenerationPresetsAndWritesValidJson) {
     EXPECT_GT(row.at("generate_real_time_factor").get<double>(), 0);
     EXPECT_GT(row.at("host_peak_bytes").get<int64_t>(), 0);
   }
+}
+
+TEST(BenchCli, MeasuresSeganInBfloat16AndRefusesFloat16OnTheCpu) {
+  TempDir work;
+  std::ofstream(work / "tiny.json") << R"({"kind": "segan", "model": {"sample_rate_hz": 8000,
+    "window_samples": 512, "kernel_size": 31, "encoder_channels": [4, 8]}})";
+  auto bench = [&](const std::string& precision) {
+    return run_cli({"bench", "--preset", (work / "tiny.json").string(), "--device", "cpu",
+                    "--steps", "1", "--batch-size", "2", "--audio-s", "0.5", "--threads", "1",
+                    "--json", (work / "bench.json").string(), "--precision", precision});
+  };
+  const CliResult result = bench("bf16");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream file(work / "bench.json");
+  const nlohmann::json json = nlohmann::json::parse(file);
+  EXPECT_EQ(json.at("precision"), "bf16");
+  EXPECT_GT(json.at("presets")[0].at("train_windows_per_s").get<double>(), 0);
+  EXPECT_GT(json.at("presets")[0].at("enhance_real_time_factor").get<double>(), 0);
+
+  const CliResult refused = bench("fp16");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--precision"), std::string::npos) << refused.err;
 }
 
 TEST(BenchCli, RefusesAPresetOfAnotherKind) {

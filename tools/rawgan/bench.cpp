@@ -36,7 +36,9 @@
 #include "rawgan/infer/device_info.h"
 #include "rawgan/infer/enhancer.h"
 #include "rawgan/infer/sampler.h"
+#include "rawgan/infer/segan_model.h"
 #include "rawgan/models/polyphase.h"
+#include "rawgan/models/precision.h"
 #include "rawgan/models/segan.h"
 #include "rawgan/train/checkpoint.h"
 #include "rawgan/train/gen_models.h"
@@ -67,6 +69,7 @@ struct BenchOptions {
   int64_t batch_size = 8;
   double audio_s = 20.0;
   bool decoder = false;
+  std::string precision = "fp32";  ///< SEGAN training and enhancement (models/precision.h)
 };
 
 double seconds_since(Clock::time_point start) {
@@ -99,25 +102,24 @@ double train_windows_per_s(const models::SeganOptions& options, const BenchOptio
   torch::manual_seed(0);
   train::SeganTrainOptions train_options;
   train_options.batch_size = bench.batch_size;
+  train_options.precision = bench.precision;
   train::SeganTrainer trainer(options, train_options, device);
   const auto shape = std::vector<int64_t>{bench.batch_size, 1, options.window_samples};
   torch::Tensor clean = 0.3 * torch::randn(shape, torch::TensorOptions().device(device));
   torch::Tensor noisy = clean + 0.1 * torch::randn_like(clean);
   trainer.set_reference_batch(clean, noisy);
-  const double step_s = seconds_per_step([&] { trainer.train_step(noisy, clean); }, bench, device);
+  // As `rawgan train` runs it: on a GPU the losses are read after the timed steps, not in them.
+  const double step_s =
+      seconds_per_step([&] { trainer.train_step_tensors(noisy, clean); }, bench, device);
+  trainer.check_finite();
   return bench.batch_size / step_s;
 }
 
 double enhancement_rtf(const models::SeganOptions& options, const BenchOptions& bench,
                        torch::Device device) {
-  models::SeganGenerator generator(options);
-  generator->to(device);
-  generator->eval();
-  infer::EnhancementModel model;
-  model.model = [generator](const torch::Tensor& x) mutable { return generator->forward(x); };
-  model.sample_rate_hz = options.sample_rate_hz;
-  model.window_samples = options.window_samples;
-  model.pre_emphasis = options.pre_emphasis;
+  infer::EnhancementModel model =
+      infer::segan_enhancement_model(models::SeganGenerator(options), options, device,
+                                     models::parse_precision(bench.precision, "--precision"));
   infer::EnhancerOptions enhancer_options;  // the defaults of rawgan enhance
   enhancer_options.batch_size = bench.batch_size;
   infer::Enhancer enhancer(model, enhancer_options, device);
@@ -363,7 +365,8 @@ void print_row(const nlohmann::json& row) {
 void print_table(const nlohmann::json& result) {
   std::cout << "rawgan bench: LibTorch " << result["libtorch"].get<std::string>() << ", "
             << result["device_name"].get<std::string>() << ", " << result["threads"].get<int>()
-            << " thread(s), batch " << result["batch_size"].get<int>() << "\n";
+            << " thread(s), batch " << result["batch_size"].get<int>() << ", SEGAN in "
+            << result["precision"].get<std::string>() << "\n";
   std::cout << std::left << std::setw(14) << "preset" << std::setw(8) << "kind" << std::right
             << std::setw(12) << "train win/s" << std::setw(10) << "RTF" << std::setw(12)
             << "x realtime" << std::setw(14) << "host peak MB" << std::setw(16) << "device peak MB"
@@ -386,6 +389,8 @@ int run_bench(const BenchOptions& bench) {
     throw UsageError("--audio-s must be positive, got " + std::to_string(bench.audio_s));
   const torch::Device device = train::select_device(bench.device);
   const int n_threads = train::set_thread_count(bench.threads);
+  models::check_precision(models::parse_precision(bench.precision, "--precision"), device,
+                          "--precision");
 
   nlohmann::json result;
   result["libtorch"] = TORCH_VERSION;
@@ -394,6 +399,7 @@ int run_bench(const BenchOptions& bench) {
   result["threads"] = n_threads;
   result["batch_size"] = bench.batch_size;
   result["steps"] = bench.steps;
+  result["precision"] = bench.precision;
   result["presets"] = nlohmann::json::array();
   for (const std::string& preset : bench.presets)
     result["presets"].push_back(bench_preset(preset, bench, device));
@@ -425,6 +431,9 @@ void add_bench_command(CLI::App& root, Action& action) {
                   "Seconds of audio enhanced or generated for the real-time factor")
       ->capture_default_str();
   sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");
+  sub->add_option("--precision", options->precision,
+                  "SEGAN rows: fp32, bf16 or fp16 (CUDA only), as rawgan train and enhance take it")
+      ->capture_default_str();
   sub->add_flag("--decoder", options->decoder,
                 "Also time each decoder layer as ConvTranspose1d and as polyphase convolution");
   sub->callback([options, &action] { action = [options] { return run_bench(*options); }; });

@@ -7,8 +7,15 @@
 
 #include "rawgan/infer/enhancer.h"
 #include "rawgan/models/precision.h"
+#include "rawgan/models/segan.h"
 
 namespace rawgan::infer {
+
+/// Wraps `generator` (built from `options`) as an enhancement model on `device`, in eval mode,
+/// under autocast for bf16/fp16 `precision` (float32 windows out either way).
+EnhancementModel segan_enhancement_model(models::SeganGenerator generator,
+                                         const models::SeganOptions& options, torch::Device device,
+                                         models::Precision precision = models::Precision::kFloat32);
 
 /// Reads the generator of a checkpoint of kind "segan" (rawgan train) onto `device`, ready for
 /// Enhancer: the model's rate, window and pre-emphasis come from the checkpoint's options
