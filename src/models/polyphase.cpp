@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "rawgan/models/conv.h"
 #include "rawgan/util/error.h"
 
 namespace rawgan::models {
@@ -94,7 +95,7 @@ torch::Tensor PolyphaseConvTranspose1dImpl::forward(const torch::Tensor& x) {
   const int64_t q_first = padding / stride;
   const int64_t q_last = (padding + n_out - 1) / stride;
   torch::Tensor input = torch::constant_pad_nd(x, {n_taps - 1 - q_first, q_last - (length - 1)}, 0);
-  torch::Tensor phases = torch::conv1d(input, phase_weight, phase_bias);
+  torch::Tensor phases = conv1d(input, phase_weight, phase_bias, 1, 0);
 
   // [batch, out * stride, n_q] -> [batch, out, n_q * stride]: sample (q - q_first) * stride + r.
   const int64_t n_q = q_last - q_first + 1;

@@ -12,8 +12,6 @@
 #endif
 
 namespace rawgan::models {
-namespace {
-
 bool autocast_enabled(c10::DeviceType type) {
 #ifdef RAWGAN_AUTOCAST_BY_DEVICE_TYPE
   return at::autocast::is_autocast_enabled(type);
@@ -21,6 +19,8 @@ bool autocast_enabled(c10::DeviceType type) {
   return type == c10::DeviceType::CPU ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
 #endif
 }
+
+namespace {
 
 void set_autocast_enabled(c10::DeviceType type, bool enabled) {
 #ifdef RAWGAN_AUTOCAST_BY_DEVICE_TYPE

@@ -27,6 +27,9 @@ std::string precision_name(Precision precision);
 void check_precision(Precision precision, torch::Device device,
                      const std::string& option = "precision");
 
+/// Whether autocast is on for this thread and `type` (CPU or CUDA), on LibTorch 1.13 and 2.x.
+bool autocast_enabled(c10::DeviceType type);
+
 /// Enables autocast for `device`'s type with `precision`'s type for its lifetime and restores
 /// the previous state afterwards (nesting allowed). Does nothing for kFloat32. Run the forward
 /// passes inside and the backward pass outside, as autocast expects: casts of the weights are
