@@ -29,6 +29,7 @@ TEST(BenchCli, RunsTinyPresetAndWritesValidJson) {
   const nlohmann::json json = nlohmann::json::parse(file);  // throws on invalid JSON
   EXPECT_FALSE(json.at("libtorch").get<std::string>().empty());
   EXPECT_EQ(json.at("threads").get<int>(), 1);
+  EXPECT_FALSE(json.at("malloc").get<std::string>().empty());
   ASSERT_EQ(json.at("presets").size(), 1u);
   const nlohmann::json& row = json.at("presets")[0];
   EXPECT_EQ(row.at("kind"), "segan");

@@ -13,6 +13,12 @@ TEST(Cli, VersionAndHelpExitZero) {
   auto version = run_cli({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_NE(version.out.find("rawgan 0."), std::string::npos) << version.out;
+#ifdef RAWGAN_EXPECT_TCMALLOC
+  // Linked with tcmalloc at configure time: it must be what serves malloc at run time.
+  EXPECT_NE(version.out.find("malloc from libtcmalloc"), std::string::npos) << version.out;
+#else
+  EXPECT_NE(version.out.find("malloc from "), std::string::npos) << version.out;
+#endif
   auto help = run_cli({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("info"), std::string::npos);

@@ -13,7 +13,7 @@
 //   (real-time factor of infer::Sampler making clips in batches of --batch-size, Griffin-Lim
 //   included for SpecGAN, as `rawgan generate` does).
 // Also the peak host memory (maximum RSS of the process so far), peak device memory on CUDA,
-// the LibTorch version, the device's name and the thread count.
+// the LibTorch version, the device's name, the thread count and the malloc in use.
 // stdout: a plain table; --json FILE: the same figures as JSON.
 #include <torch/torch.h>
 
@@ -45,6 +45,7 @@
 #include "rawgan/train/gen_step.h"
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_trainer.h"
+#include "rawgan/util/allocator.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -366,7 +367,8 @@ void print_table(const nlohmann::json& result) {
   std::cout << "rawgan bench: LibTorch " << result["libtorch"].get<std::string>() << ", "
             << result["device_name"].get<std::string>() << ", " << result["threads"].get<int>()
             << " thread(s), batch " << result["batch_size"].get<int>() << ", SEGAN in "
-            << result["precision"].get<std::string>() << "\n";
+            << result["precision"].get<std::string>() << ", malloc from "
+            << result["malloc"].get<std::string>() << "\n";
   std::cout << std::left << std::setw(14) << "preset" << std::setw(8) << "kind" << std::right
             << std::setw(12) << "train win/s" << std::setw(10) << "RTF" << std::setw(12)
             << "x realtime" << std::setw(14) << "host peak MB" << std::setw(16) << "device peak MB"
@@ -397,6 +399,7 @@ int run_bench(const BenchOptions& bench) {
   result["device"] = device.str();
   result["device_name"] = infer::device_name(device);
   result["threads"] = n_threads;
+  result["malloc"] = malloc_library();
   result["batch_size"] = bench.batch_size;
   result["steps"] = bench.steps;
   result["precision"] = bench.precision;

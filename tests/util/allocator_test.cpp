@@ -1,0 +1,16 @@
+#include "rawgan/util/allocator.h"
+
+#include <gtest/gtest.h>
+
+namespace rawgan {
+namespace {
+
+// This test executable is not linked with tcmalloc: glibc's malloc, in libc, serves it.
+TEST(Allocator, NamesTheLibraryThatProvidesMalloc) {
+  const std::string name = malloc_library();
+  EXPECT_NE(name.find("libc.so"), std::string::npos) << name;
+  EXPECT_FALSE(uses_tcmalloc());
+}
+
+}  // namespace
+}  // namespace rawgan
