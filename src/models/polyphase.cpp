@@ -81,7 +81,8 @@ torch::Tensor PolyphaseConvTranspose1dImpl::forward(const torch::Tensor& x) {
   const int64_t n_out =
       (length - 1) * stride - 2 * padding + kernel + first(options_.output_padding());
   const int64_t out = weight.size(1);
-  if (out < min_out_channels_)
+  // Training goes polyphase at every width: the transposed convolution's backward is slow.
+  if (out < min_out_channels_ && !torch::GradMode::is_enabled())
     return torch::conv_transpose1d(x, weight, bias, stride, padding,
                                    first(options_.output_padding()));
 

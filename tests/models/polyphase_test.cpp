@@ -106,14 +106,27 @@ TEST(Polyphase, WorksWhenBuiltUnderInferenceMode) {
   EXPECT_LT((polyphase->forward(x) - reference->forward(x)).abs().max().item<double>(), kTolerance);
 }
 
-TEST(Polyphase, NarrowLayersFallBackToTheTransposedConvolution) {
+// A narrow layer takes the transposed convolution without gradients (inference) and the
+// polyphase form when training; both give the reference's values and gradients.
+TEST(Polyphase, NarrowLayersMatchInInferenceAndTraining) {
   auto options = torch::nn::ConvTranspose1dOptions(8, 1, 31).stride(2).padding(15);
   torch::nn::ConvTranspose1d reference(options);
-  PolyphaseConvTranspose1d fallback(options);  // 1 output channel: below the default minimum
-  fallback->weight.detach().copy_(reference->weight.detach());
-  fallback->bias.detach().copy_(reference->bias.detach());
+  PolyphaseConvTranspose1d narrow(options);  // 1 output channel: below the default minimum
+  narrow->weight.detach().copy_(reference->weight.detach());
+  narrow->bias.detach().copy_(reference->bias.detach());
   torch::Tensor x = torch::randn({2, 8, 40});
-  EXPECT_LT((fallback->forward(x) - reference->forward(x)).abs().max().item<double>(), kTolerance);
+  {
+    torch::NoGradGuard no_grad;
+    EXPECT_LT((narrow->forward(x) - reference->forward(x)).abs().max().item<double>(), kTolerance);
+  }
+  torch::Tensor y_narrow = narrow->forward(x);
+  torch::Tensor y_reference = reference->forward(x);
+  EXPECT_LT((y_narrow - y_reference).abs().max().item<double>(), kTolerance);
+  torch::Tensor upstream = torch::randn_like(y_reference);
+  (y_narrow * upstream).sum().backward();
+  (y_reference * upstream).sum().backward();
+  EXPECT_LT((narrow->weight.grad() - reference->weight.grad()).abs().max().item<double>(),
+            kTolerance);
 }
 
 TEST(Polyphase, RefusesGroupsAndDilation) {

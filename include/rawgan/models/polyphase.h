@@ -21,13 +21,16 @@ namespace rawgan::models {
 
 class PolyphaseConvTranspose1dImpl : public torch::nn::Module {
  public:
-  /// Layers with fewer than this many output channels run as LibTorch's transposed
-  /// convolution: measured with Debian's LibTorch 1.13 on 2 cores (rawgan bench --decoder),
-  /// oneDNN's convolution with so few output channels is slower than im2col + GEMM.
+  /// Without gradients (inference), layers with fewer than this many output channels run as
+  /// LibTorch's transposed convolution: measured with Debian's LibTorch 1.13 on 2 cores
+  /// (rawgan bench --decoder), oneDNN's forward convolution with so few output channels is no
+  /// faster than im2col + GEMM. With gradients every layer is polyphase: the transposed
+  /// convolution's backward is the slow one (segan-small training 54 -> 137 windows/s).
   static constexpr int64_t kDefaultMinOutChannels = 32;
 
   /// Throws UsageError for groups or dilation other than 1 or a padding mode other than zeros.
-  /// `min_out_channels`: below it, forward uses torch::conv_transpose1d (0: always polyphase).
+  /// `min_out_channels`: below it, forward without gradients uses torch::conv_transpose1d (0:
+  /// always polyphase).
   explicit PolyphaseConvTranspose1dImpl(const torch::nn::ConvTranspose1dOptions& options,
                                         int64_t min_out_channels = kDefaultMinOutChannels);
 
