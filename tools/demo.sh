@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${RAWGAN_BUILD_DIR:-$root/build}
 out=${RAWGAN_DEMO_OUT:-$root/demo-out}
-steps=${RAWGAN_DEMO_STEPS:-600}
+steps=${RAWGAN_DEMO_STEPS:-3000}
 threads=${RAWGAN_DEMO_THREADS:-$(nproc)}
 speech_dir=/usr/share/asterisk/sounds/en_US_f_Allison
 samples_dir=/usr/share/sonic-pi/samples
