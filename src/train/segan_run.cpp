@@ -1,7 +1,5 @@
 #include "rawgan/train/segan_run.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -12,9 +10,8 @@
 #include "rawgan/data/pairs.h"
 #include "rawgan/data/windows.h"
 #include "rawgan/dist/data_parallel.h"
-#include "rawgan/dsp/emphasis.h"
-#include "rawgan/metrics/metrics.h"
 #include "rawgan/train/run.h"
+#include "rawgan/train/segan_validator.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -25,9 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Validation batches draw z from their own generator seeded with the run's seed, so figures
-// do not depend on when validation runs and training's RNG stream is untouched by it.
-constexpr uint64_t kValidationSeedOffset = 0x7a11da7e;
 // The epoch index whose order picks the reference batch of virtual batch norm; real epochs
 // are >= 0, so the reference batch is a pure function of the seed.
 constexpr int64_t kReferenceEpoch = -1;
@@ -46,80 +40,6 @@ data::WindowOptions window_options(const models::SeganOptions& model,
   options.max_length_mismatch_samples = train.max_length_mismatch_samples;
   return options;
 }
-
-// Enhances whole validation files window by window and compares them with their clean
-// references after de-emphasis, as the enhancer would.
-class Validator {
- public:
-  Validator(std::vector<data::LoadedPair> pairs, const models::SeganOptions& model,
-            const SeganTrainOptions& train)
-      : pairs_(std::move(pairs)), model_(model), train_(train) {
-    for (auto& pair : pairs_) {
-      auto clean = pair.clean;
-      auto noisy = pair.noisy;
-      dsp::de_emphasis(clean, model_.pre_emphasis);
-      dsp::de_emphasis(noisy, model_.pre_emphasis);
-      clean_.push_back(clean);
-      noisy_snr_db_.push_back(metrics::snr_db(clean, noisy));
-      noisy_ssnr_db_.push_back(metrics::segmental_snr_db(clean, noisy, model_.sample_rate_hz));
-    }
-  }
-
-  bool empty() const { return pairs_.empty(); }
-
-  SeganValidation run(SeganTrainer& trainer) const {
-    auto generator = at::make_generator<at::CPUGeneratorImpl>(train_.seed + kValidationSeedOffset);
-    SeganValidation result;
-    int64_t n_counted = 0;
-    for (size_t i = 0; i < pairs_.size(); ++i) {
-      std::vector<float> enhanced = enhance(trainer, pairs_[i].noisy, generator);
-      double snr_gain = metrics::snr_db(clean_[i], enhanced) - noisy_snr_db_[i];
-      double ssnr_gain =
-          metrics::segmental_snr_db(clean_[i], enhanced, model_.sample_rate_hz) - noisy_ssnr_db_[i];
-      // A pair whose noisy file equals its clean one has an infinite SNR: nothing to measure.
-      if (!std::isfinite(snr_gain) || !std::isfinite(ssnr_gain)) continue;
-      result.snr_gain_db += snr_gain;
-      result.ssnr_gain_db += ssnr_gain;
-      ++n_counted;
-    }
-    if (n_counted > 0) {
-      result.snr_gain_db /= n_counted;
-      result.ssnr_gain_db /= n_counted;
-    }
-    return result;
-  }
-
- private:
-  std::vector<float> enhance(SeganTrainer& trainer, const std::vector<float>& noisy,
-                             at::Generator& generator) const {
-    const int64_t window = model_.window_samples;
-    const int64_t n = static_cast<int64_t>(noisy.size());
-    const int64_t n_windows = (n + window - 1) / window;
-    auto input = torch::zeros({n_windows * window});
-    std::copy(noisy.begin(), noisy.end(), input.data_ptr<float>());
-    input = input.view({n_windows, 1, window});
-    std::vector<torch::Tensor> outputs;
-    for (int64_t start = 0; start < n_windows; start += train_.batch_size) {
-      auto chunk = input.slice(0, start, std::min(n_windows, start + train_.batch_size));
-      torch::Tensor z;
-      if (model_.latent) {
-        z = torch::randn({chunk.size(0), model_.bottleneck_channels(), model_.bottleneck_samples()},
-                         generator);
-      }
-      outputs.push_back(trainer.enhance(chunk, z).cpu());
-    }
-    auto flat = torch::cat(outputs, 0).flatten().contiguous();
-    std::vector<float> enhanced(flat.data_ptr<float>(), flat.data_ptr<float>() + n);
-    dsp::de_emphasis(enhanced, model_.pre_emphasis);
-    return enhanced;
-  }
-
-  std::vector<data::LoadedPair> pairs_;
-  models::SeganOptions model_;
-  SeganTrainOptions train_;
-  std::vector<std::vector<float>> clean_;
-  std::vector<double> noisy_snr_db_, noisy_ssnr_db_;
-};
 
 std::vector<data::LoadedPair> load_validation(const std::vector<data::FilePair>& pairs,
                                               const data::WindowOptions& options) {
@@ -195,7 +115,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   }
   const auto window_opts = window_options(options.model, train);
   data::PairedWindows windows(split.train, window_opts);
-  Validator validator(load_validation(split.valid, window_opts), options.model, train);
+  SeganValidator validator(load_validation(split.valid, window_opts), options.model, train);
   log::info("training on ", windows.report().n_pairs, " pairs (", windows.n_windows(),
             " windows of ", options.model.window_samples, " samples at ",
             options.model.sample_rate_hz, " Hz), validating on ", split.valid.size(), " pairs");

@@ -41,6 +41,10 @@ class DeEmphasis {
   std::vector<float> last_output_;
 };
 
+/// The DC blocker's cut-off that rawgan enhance, live and training's validation apply after
+/// de-emphasis, so that validation scores what enhancement writes.
+constexpr double kDefaultDcBlockHz = 20.0;
+
 /// One-pole DC blocker, y[n] = x[n] - x[n - 1] + r y[n - 1] with r = exp(-2 pi fc / fs): a zero
 /// at 0 Hz and a pole just inside it, -3 dB near `cutoff_hz`. De-emphasis has a gain of
 /// 1 / (1 - a) at 0 Hz (20 for a = 0.95), so it turns a small offset in a model's output into a

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "rawgan/audio/audio.h"
+#include "rawgan/dsp/emphasis.h"
 #include "rawgan/infer/overlap_add.h"
 
 namespace rawgan::infer {
@@ -39,7 +40,7 @@ struct EnhancerOptions {
   /// Cut-off in Hz of a one-pole DC blocker applied after de-emphasis at the model's rate;
   /// 0 disables it. De-emphasis has a gain of 1 / (1 - a) at 0 Hz (20 for a = 0.95), so a small
   /// offset in the generator's output would otherwise become a large one in the audio.
-  double dc_block_hz = 20.0;
+  double dc_block_hz = dsp::kDefaultDcBlockHz;
 };
 
 /// What one enhancement did.

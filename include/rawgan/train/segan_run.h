@@ -48,12 +48,6 @@ struct SeganRunResult {
   SeganStepLosses last_losses;
 };
 
-/// Validation figures: means over the validation pairs, enhanced versus noisy, in dB.
-struct SeganValidation {
-  double snr_gain_db = 0;
-  double ssnr_gain_db = 0;
-};
-
 /// Runs training as described above. Throws InputError / UsageError for bad data or options,
 /// RuntimeError when a loss diverges (no checkpoint written for that step), and Interrupted
 /// after writing last.pt when Ctrl-C is pressed.
