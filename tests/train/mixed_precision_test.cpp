@@ -7,23 +7,14 @@
 #include "rawgan/train/segan_trainer.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
+#include "tiny_segan.h"
 
 namespace rawgan::train {
 namespace {
 
 using models::Precision;
 
-constexpr int kRate = 8000;
-
-// The tiny model of segan_trainer_test: three layers of a few channels over 256 samples.
-models::SeganOptions tiny_model() {
-  models::SeganOptions options;
-  options.sample_rate_hz = kRate;
-  options.window_samples = 256;
-  options.kernel_size = 15;
-  options.encoder_channels = {4, 8, 8};
-  return options;
-}
+constexpr int kRate = kTinyRateHz;
 
 SeganTrainOptions tiny_training(const std::string& precision) {
   SeganTrainOptions options;

@@ -7,24 +7,14 @@
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "support/test_support.h"
+#include "tiny_segan.h"
 
 namespace rawgan::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kRate = 8000;
-
-// Three layers of a few channels over 256-sample windows: the architecture of the presets at
-// a size that trains in milliseconds per step.
-models::SeganOptions tiny_model() {
-  models::SeganOptions options;
-  options.sample_rate_hz = kRate;
-  options.window_samples = 256;
-  options.kernel_size = 15;
-  options.encoder_channels = {4, 8, 8};
-  return options;
-}
+constexpr int kRate = kTinyRateHz;
 
 SeganTrainOptions tiny_training() {
   SeganTrainOptions options;

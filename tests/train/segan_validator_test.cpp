@@ -5,20 +5,12 @@
 #include <cmath>
 
 #include "rawgan/dsp/emphasis.h"
+#include "tiny_segan.h"
 
 namespace rawgan::train {
 namespace {
 
-constexpr int kRate = 8000;
-
-models::SeganOptions tiny_model() {
-  models::SeganOptions options;
-  options.sample_rate_hz = kRate;
-  options.window_samples = 256;
-  options.kernel_size = 15;
-  options.encoder_channels = {4, 8, 8};
-  return options;
-}
+constexpr int kRate = kTinyRateHz;
 
 // One second of a 440 Hz tone in white noise, pre-emphasised as data::load_pair gives pairs.
 data::LoadedPair tone_pair() {
