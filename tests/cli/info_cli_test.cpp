@@ -26,7 +26,11 @@ TEST(Cli, VersionAndHelpExitZero) {
 
 TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(run_cli({}).exit_code, 2);
-  EXPECT_EQ(run_cli({"no-such-command"}).exit_code, 2);
+  auto unknown = run_cli({"-q", "no-such-command", "x.wav"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown command 'no-such-command'"), std::string::npos)
+      << unknown.err;
+  EXPECT_NE(unknown.err.find("info, mix, train"), std::string::npos) << unknown.err;
   EXPECT_EQ(run_cli({"info"}).exit_code, 2);
   EXPECT_EQ(run_cli({"info", "--no-such-option", "x.wav"}).exit_code, 2);
 }

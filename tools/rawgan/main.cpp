@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "command.h"
 #include "rawgan/util/error.h"
@@ -37,6 +38,24 @@ int run(int argc, char** argv) {
                    [](const auto& a, const auto& b) { return a.order < b.order; });
   for (const auto& command : commands)
     command.add(app, action);
+
+  // The root takes flags only, so its first other argument names the command. CLI11 would
+  // answer an unknown one with "A subcommand is required", without naming it.
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') continue;
+    std::string names;
+    bool known = false;
+    for (CLI::App* sub : app.get_subcommands({})) {
+      known = known || sub->check_name(word);
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      rawgan::log::error("unknown command '" + word + "'; the commands are " + names);
+      return static_cast<int>(ExitCode::kUsage);
+    }
+    break;
+  }
 
   try {
     app.parse(argc, argv);
