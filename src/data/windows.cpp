@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 #include "rawgan/audio/audio.h"
@@ -13,6 +14,12 @@
 
 namespace rawgan::data {
 namespace {
+
+std::string seconds(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3f s", value);
+  return text;
+}
 
 double peak_dbfs(const std::vector<float>& samples) {
   float peak = 0.0f;
@@ -63,10 +70,13 @@ bool load_pair(const FilePair& pair, const WindowOptions& options, LoadedPair& l
   if (n_noisy != n_clean) {
     const int64_t difference = std::abs(n_noisy - n_clean);
     if (difference > options.max_length_mismatch_samples) {
-      throw InputError(pair.noisy.string() + " (" + std::to_string(n_noisy) + " samples) and " +
-                       pair.clean.string() + " (" + std::to_string(n_clean) + " samples at " +
-                       std::to_string(options.sample_rate_hz) + " Hz) differ in length by " +
-                       std::to_string(difference) + " samples; at most " +
+      // Durations, not sample counts: the files may be at another rate than the model's.
+      const double rate = options.sample_rate_hz;
+      throw InputError(pair.noisy.string() + " (" + seconds(n_noisy / rate) + ") and " +
+                       pair.clean.string() + " (" + seconds(n_clean / rate) +
+                       ") differ in length by " + seconds(difference / rate) + " (" +
+                       std::to_string(difference) + " samples at the model's " +
+                       std::to_string(options.sample_rate_hz) + " Hz); at most " +
                        std::to_string(options.max_length_mismatch_samples) + " are trimmed");
     }
     log::warn(pair.noisy.string(), " and ", pair.clean.string(), ": lengths differ by ", difference,

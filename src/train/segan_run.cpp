@@ -100,7 +100,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   train.validate();
   options.model.validate();
   if (train.steps == 0 && train.epochs == 0) {
-    throw UsageError("give the length of the run with --steps or --epochs");
+    throw UsageError("the run needs a length: --steps N or --epochs N with N > 0");
   }
 
   // Data: training pairs, and validation pairs from folders or held out by seed.

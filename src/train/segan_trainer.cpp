@@ -64,21 +64,35 @@ class FrozenParameters {
 }  // namespace
 
 void SeganTrainOptions::validate() const {
-  auto fail = [](const std::string& message) { throw UsageError(message); };
-  if (batch_size < 1) fail("batch_size must be at least 1, got " + std::to_string(batch_size));
+  // Each setting is a preset's "train" key and a rawgan train option: messages name both.
+  auto fail = [](const std::string& message) { throw UsageError("training: " + message); };
+  if (batch_size < 1)
+    fail("batch_size (--batch-size) must be at least 1, got " + std::to_string(batch_size));
   if (optimizer != "rmsprop" && optimizer != "adam") {
-    fail("optimizer must be rmsprop or adam, got '" + optimizer + "'");
+    fail("optimizer (--optimizer) must be rmsprop or adam, got '" + optimizer + "'");
   }
-  if (!(learning_rate > 0)) fail("learning_rate must be positive");
-  if (l1_weight < 0) fail("l1_weight must not be negative");
-  if (steps < 0 || epochs < 0) fail("steps and epochs must not be negative");
-  if (valid_every < 0) fail("valid_every must not be negative");
+  if (!(learning_rate > 0) || !std::isfinite(learning_rate)) {
+    fail("learning_rate (--learning-rate) must be positive and finite, got " +
+         std::to_string(learning_rate));
+  }
+  if (!(l1_weight >= 0) || !std::isfinite(l1_weight))
+    fail("l1_weight must be finite and not negative, got " + std::to_string(l1_weight));
+  if (steps < 0 || epochs < 0) {
+    fail("steps and epochs (--steps, --epochs) must not be negative, got " + std::to_string(steps) +
+         " and " + std::to_string(epochs));
+  }
+  if (valid_every < 0)
+    fail("valid_every (--valid-every) must not be negative, got " + std::to_string(valid_every));
   if (!(validation_fraction >= 0 && validation_fraction < 1)) {
-    fail("validation_fraction must be in [0, 1), got " + std::to_string(validation_fraction));
+    fail("validation_fraction (--validation-fraction) must be in [0, 1), got " +
+         std::to_string(validation_fraction));
   }
   if (max_length_mismatch_samples < 0) fail("max_length_mismatch_samples must not be negative");
   models::parse_precision(precision, "precision");
-  if (loader_threads < 0) fail("loader_threads must not be negative");
+  if (loader_threads < 0) {
+    fail("loader_threads (--loader-threads) must not be negative, got " +
+         std::to_string(loader_threads));
+  }
 }
 
 nlohmann::json SeganTrainOptions::to_json() const {

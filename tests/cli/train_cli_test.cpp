@@ -84,6 +84,33 @@ TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {
                "no-such-preset", "--out", (dir / "run").string(), "--steps", "1"});
   EXPECT_EQ(bad_preset.exit_code, 2);
   EXPECT_NE(bad_preset.err.find("segan-small"), std::string::npos) << bad_preset.err;
+
+  // Bad values name the option that was given.
+  const std::vector<std::string> run = {"train",
+                                        "--noisy",
+                                        (data / "pairs/vbd-train/noisy").string(),
+                                        "--clean",
+                                        (data / "pairs/vbd-train/clean").string(),
+                                        "--preset",
+                                        write_tiny_preset(dir).string(),
+                                        "--out",
+                                        (dir / "run").string()};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = run;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  auto no_steps = with({"--steps", "0"});
+  EXPECT_EQ(no_steps.exit_code, 2);
+  EXPECT_NE(no_steps.err.find("--steps N or --epochs N with N > 0"), std::string::npos)
+      << no_steps.err;
+  auto bad_rate = with({"--steps", "1", "--learning-rate", "nan"});
+  EXPECT_EQ(bad_rate.exit_code, 2);
+  EXPECT_NE(bad_rate.err.find("--learning-rate"), std::string::npos) << bad_rate.err;
+  auto bad_fraction = with({"--steps", "1", "--validation-fraction", "1"});
+  EXPECT_EQ(bad_fraction.exit_code, 2);
+  EXPECT_NE(bad_fraction.err.find("--validation-fraction"), std::string::npos) << bad_fraction.err;
+  EXPECT_FALSE(fs::exists(dir / "run" / "last.pt"));
 }
 
 TEST(TrainCli, PrecisionAndLoaderThreadOptions) {

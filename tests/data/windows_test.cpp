@@ -118,6 +118,19 @@ TEST(Windows, SmallLengthDifferencesAreTrimmedLargeOnesNameBothFiles) {
     EXPECT_NE(message.find(bad.noisy.string()), std::string::npos) << message;
     EXPECT_NE(message.find(bad.clean.string()), std::string::npos) << message;
   }
+
+  // Files at twice the model's rate: the message gives their durations, not the sample counts
+  // after resampling, which the user's files do not hold.
+  auto fast =
+      write_pair(dir, "c", test::sine(300, 2 * kRate, 4000), test::sine(300, 2 * kRate, 3800));
+  try {
+    PairedWindows({fast}, options);
+    FAIL() << "a 100-sample difference was accepted";
+  } catch (const InputError& e) {
+    std::string message = e.what();
+    const std::string n_noisy_s = std::to_string(4000.0 / (2 * kRate)).substr(0, 5) + " s";
+    EXPECT_NE(message.find("(" + n_noisy_s + ")"), std::string::npos) << message;
+  }
 }
 
 TEST(Windows, OtherRatesAndChannelsAreConvertedToTheModelsRate) {
