@@ -86,8 +86,12 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path,
   try {
     archive_->load_from(path.string(), device);
     archive_->read("meta/magic", value);
-  } catch (const std::exception&) {
-    throw InputError(path.string() + ": not a rawgan checkpoint");
+  } catch (const std::exception& e) {
+    // LibTorch's reason (e.g. a missing zip directory when the file was cut short) says why.
+    std::string reason = e.what();
+    reason = reason.substr(0, reason.find('\n'));
+    throw InputError(path.string() + ": not a rawgan checkpoint, or a damaged or truncated one (" +
+                     reason + ")");
   }
   if (!value.isString() || value.toStringRef() != kMagic) {
     throw InputError(path.string() + ": not a rawgan checkpoint");

@@ -62,6 +62,10 @@ std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool
     throw UsageError(run_dir.string() +
                      " already holds a run (last.pt); pass --resume to continue it or choose "
                      "another --out");
+  if (std::filesystem::exists(run_dir, ec) && !std::filesystem::is_directory(run_dir, ec)) {
+    throw UsageError(run_dir.string() + " is a file: --out names the run folder (" +
+                     "last.pt and best.pt go inside it)");
+  }
   std::filesystem::create_directories(run_dir, ec);
   if (ec)
     throw RuntimeError(run_dir.string() + ": cannot create run folder (" + ec.message() + ")");

@@ -89,6 +89,21 @@ TEST(Checkpoint, RefusesWrongKindMissingFileAndGarbage) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("junk.pt: not a rawgan checkpoint"), std::string::npos);
   }
+
+  // A copy cut short, as a full disk or an interrupted download leaves it.
+  const auto size = std::filesystem::file_size(dir / "g.pt");
+  std::filesystem::copy_file(dir / "g.pt", dir / "cut.pt");
+  std::filesystem::resize_file(dir / "cut.pt", size / 2);
+  try {
+    CheckpointReader(dir / "cut.pt", "wavegan");
+    FAIL() << "a truncated checkpoint was accepted";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("cut.pt: not a rawgan checkpoint, or a damaged or truncated one ("),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << "one line, no stack trace: " << message;
+  }
 }
 
 TEST(Checkpoint, ArchitectureMismatchIsAnInputError) {

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <fstream>
 #include <string>
 
 #include "rawgan/util/error.h"
+#include "support/test_support.h"
 
 namespace rawgan::train {
 namespace {
@@ -29,6 +31,21 @@ TEST(SelectDevice, CudaTurnsOnCudnnAutotuning) {
   at::globalContext().setBenchmarkCuDNN(false);
   EXPECT_TRUE(select_device("cuda:0").is_cuda());
   EXPECT_TRUE(at::globalContext().benchmarkCuDNN());
+}
+
+TEST(PrepareRunDir, NewResumedAndMisnamedRunFolders) {
+  test::TempDir dir;
+  EXPECT_EQ(prepare_run_dir(dir / "run", false), dir / "run" / "last.pt");
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "run"));
+  EXPECT_THROW(prepare_run_dir(dir / "run", true), InputError);  // nothing to resume yet
+  std::ofstream(dir / "run" / "last.pt") << "x";
+  EXPECT_THROW(prepare_run_dir(dir / "run", false), UsageError);  // would replace a run
+  EXPECT_NO_THROW(prepare_run_dir(dir / "run", true));
+
+  // A file where the folder should be is the user's mistake, not a runtime failure.
+  std::ofstream(dir / "notes.wav") << "x";
+  EXPECT_THROW(prepare_run_dir(dir / "notes.wav", false), UsageError);
+  EXPECT_EQ(std::filesystem::file_size(dir / "notes.wav"), 1u);
 }
 
 }  // namespace

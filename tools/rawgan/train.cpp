@@ -3,6 +3,7 @@
 //
 // The preset (models/<name>.json or a path) gives the model and default training options;
 // options on the command line override the training ones.
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -92,8 +93,12 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   if (result.seconds > 0) {
     std::cout << " (" << result.windows_trained / result.seconds << " windows/s)";
   }
-  std::cout << ", best validation segmental SNR gain " << result.best_ssnr_gain_db
-            << " dB; checkpoints " << (options.run_dir / "last.pt").string() << ", "
+  if (std::isnan(result.best_ssnr_gain_db)) {
+    std::cout << ", no validation (best.pt is the last state)";
+  } else {
+    std::cout << ", best validation segmental SNR gain " << result.best_ssnr_gain_db << " dB";
+  }
+  std::cout << "; checkpoints " << (options.run_dir / "last.pt").string() << ", "
             << (options.run_dir / "best.pt").string() << '\n';
   return 0;
 }
