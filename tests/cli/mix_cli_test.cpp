@@ -91,5 +91,14 @@ TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {
   EXPECT_FALSE(fs::exists(dir / "pairs.wav"));
 }
 
+TEST(MixCli, CopiesMustBeAPositiveInteger) {
+  test::TempDir dir;
+  auto result = run_cli({"mix", "--clean", dir.path().string(), "--noise", dir.path().string(),
+                         "--out", (dir / "out").string(), "--copies", "0"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--copies: must be a positive integer, got '0'"), std::string::npos)
+      << result.err;
+}
+
 }  // namespace
 }  // namespace rawgan

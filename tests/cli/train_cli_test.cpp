@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <utility>
 
 #include "support/test_support.h"
 
@@ -111,6 +112,30 @@ TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {
   EXPECT_EQ(bad_fraction.exit_code, 2);
   EXPECT_NE(bad_fraction.err.find("--validation-fraction"), std::string::npos) << bad_fraction.err;
   EXPECT_FALSE(fs::exists(dir / "run" / "last.pt"));
+}
+
+TEST(TrainCli, OptionValuesOutOfRangeNameTheOptionAndTheValue) {
+  test::TempDir dir;
+  const std::vector<std::string> base = {"train",
+                                         "--noisy",
+                                         dir.path().string(),
+                                         "--clean",
+                                         dir.path().string(),
+                                         "--out",
+                                         (dir / "run").string()};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--nproc", "0"},         {"--batch-size", "0"},    {"--batch-size", "-2"},
+      {"--batch-size", "1.5"},  {"--threads", "-1"},      {"--learning-rate", "nan"},
+      {"--learning-rate", "0"}, {"--dist-timeout", "inf"}};
+  for (const auto& [option, value] : cases) {
+    auto args = base;
+    args.insert(args.end(), {option, value});
+    auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << option << " " << value;
+    EXPECT_NE(result.err.find(option + ": must be"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("got '" + value + "'"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("179769"), std::string::npos) << result.err;
+  }
 }
 
 TEST(TrainCli, PrecisionAndLoaderThreadOptions) {

@@ -195,7 +195,7 @@ void add_audition_command(CLI::App& root, Action& action) {
                   "Crossfade at each switch, seek and pause (default 8 ms)");
   sub->add_option("--seconds", options->seconds,
                   "Stop after this much audio has played (default: until q or Ctrl-C)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   sub->callback([options, &action] { action = [options] { return run_audition(*options); }; });
 }
 

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace rawgan::cli {
@@ -30,5 +31,16 @@ std::vector<CommandEntry>& command_registry();
 struct CommandRegistration {
   CommandRegistration(int order, AddCommand add) { command_registry().push_back({order, add}); }
 };
+
+/// Checks for numeric options, used instead of CLI11's PositiveNumber and NonNegativeNumber
+/// (whose message quotes a range of 0 to 1.8e308, and which let nan through). A failure reads
+/// "--steps: must be a positive integer, got 0"; main turns it into exit code 2. The integer
+/// checks refuse fractions and negative values before the option's own conversion, which for an
+/// unsigned type would wrap "-1" to 2^64 - 1; the number checks refuse nan and inf.
+const CLI::Validator& positive_integer();
+const CLI::Validator& non_negative_integer();
+const CLI::Validator& positive_number();      ///< finite and > 0
+const CLI::Validator& non_negative_number();  ///< finite and >= 0
+const CLI::Validator& finite_number();        ///< any finite value; an empty string is refused
 
 }  // namespace rawgan::cli

@@ -117,7 +117,7 @@ void add_enhance_command(CLI::App& root, Action& action) {
   sub->add_option("--device", options->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--dc-block-hz", options->dc_block_hz,
                   "Cut-off of the DC blocker after de-emphasis (0: off)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_number())
       ->capture_default_str();
   sub->add_option("--batch-size", options->batch_size, "Windows per model call")
       ->capture_default_str();

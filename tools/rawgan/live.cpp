@@ -262,7 +262,7 @@ void add_live_command(CLI::App& root, Action& action) {
   sub->add_option("--dry", options->dry, "Share of the unprocessed input mixed in (0..1)")
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--seconds", options->seconds, "Stop after this long (default: Ctrl-C)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   sub->add_option("--rate", options->sample_rate_hz,
                   "Sample rate in Hz (default: the model's rate; 16000 for a method)")
       ->check(CLI::Range(8000, 192000));
@@ -279,15 +279,15 @@ void add_live_command(CLI::App& root, Action& action) {
   sub->add_option("--hop-ms", options->hop_ms,
                   "Model: new input per model run (default: window / 8); shorter runs the "
                   "model more often")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sub->add_option("--lookahead-ms", options->lookahead_ms,
                   "Model: future context of each output sample, which is the model's delay "
                   "(default: window / 4); shorter is quicker, with less context")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sub->add_option("--device", options->device, "Model: cpu (default), cuda, cuda:N or auto");
   sub->add_option("--threads", options->threads,
                   "Model: CPU threads (default 1, which leaves a core to the audio; 0: all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   sub->callback([options, &action] { action = [options] { return run_live(*options); }; });
 }
 

@@ -49,7 +49,7 @@ void add_mix_command(CLI::App& root, Action& action) {
   sub->add_option("--seed", o->seed, "Seed of noise, segment and SNR choices")
       ->capture_default_str();
   sub->add_option("--copies", o->copies, "Mixtures per clean file")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   sub->callback([o, &action] { action = [o] { return run_mix(*o); }; });
 }

@@ -115,9 +115,9 @@ void add_train_command(CLI::App& root, Action& action) {
   sub->add_option("--device", o->device, "auto, cpu or cuda[:N]")->capture_default_str();
   sub->add_flag("--resume", o->resume, "Continue the run in --out from its last.pt");
   sub->add_option("--seed", o->seed, "Seed of weights, data order, split and z");
-  sub->add_option("--batch-size", o->batch_size, "Windows per step")->check(CLI::PositiveNumber);
+  sub->add_option("--batch-size", o->batch_size, "Windows per step")->check(positive_integer());
   sub->add_option("--learning-rate", o->learning_rate, "Learning rate of both optimisers")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   sub->add_option("--optimizer", o->optimizer, "rmsprop or adam")
       ->check(CLI::IsMember({"rmsprop", "adam"}));
   auto* fraction = sub->add_option("--validation-fraction", o->validation_fraction,
@@ -133,17 +133,17 @@ void add_train_command(CLI::App& root, Action& action) {
       ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
   sub->add_option("--loader-threads", o->loader_threads,
                   "Threads assembling batches ahead of training; 0: none (same batches)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   sub->add_flag("--skip-unpaired", o->skip_unpaired, "Leave out files without a partner");
   sub->add_option("--valid-every", o->valid_every, "Steps between validations and last.pt")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   sub->add_option("--threads", o->threads, "CPU threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_integer());
   sub->add_option("--nproc", o->nproc, "Train with N local processes, e.g. one per GPU")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->add_option("--dist-timeout", o->dist_timeout_s,
                   "Seconds a process waits for the others before the job fails")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->callback([o, sub, &action] { action = [o, sub] { return run_train(*o, *sub); }; });
 }

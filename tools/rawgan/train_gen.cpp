@@ -76,10 +76,10 @@ void add_train_gen_command(CLI::App& root, Action& action) {
                 "it)");
   auto job = std::make_shared<JobOptions>();
   sub->add_option("--nproc", job->nproc, "Train with N local processes, e.g. one per GPU")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->add_option("--dist-timeout", job->dist_timeout_s,
                   "Seconds a process waits for the others before the job fails")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_number())
       ->capture_default_str();
   sub->callback([options, job, &action] {
     action = [options, job] { return run_train_gen(*options, *job); };

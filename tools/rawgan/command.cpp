@@ -1,0 +1,84 @@
+// The shared numeric option checks declared in command.h.
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+
+#include "command.h"
+
+namespace rawgan::cli {
+namespace {
+
+// CLI11's own conversions, so that a check accepts exactly what the option will convert
+// ("0x10" included), except that a sign is looked at first: unsigned conversion wraps "-1".
+std::optional<uint64_t> parse_unsigned(const std::string& input) {
+  size_t first = 0;
+  while (first < input.size() && std::isspace(static_cast<unsigned char>(input[first])))
+    ++first;
+  if (first < input.size() && input[first] == '-') return std::nullopt;
+  uint64_t value = 0;
+  if (!CLI::detail::lexical_cast(input, value)) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_finite(const std::string& input) {
+  double value = 0;
+  if (!CLI::detail::lexical_cast(input, value) || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::string got(const std::string& what, const std::string& input) {
+  return "must be " + what + ", got '" + input + "'";
+}
+
+}  // namespace
+
+const CLI::Validator& positive_integer() {
+  static const CLI::Validator check(
+      [](std::string& input) {
+        auto value = parse_unsigned(input);
+        return value && *value > 0 ? std::string() : got("a positive integer", input);
+      },
+      "INT > 0");
+  return check;
+}
+
+const CLI::Validator& non_negative_integer() {
+  static const CLI::Validator check(
+      [](std::string& input) {
+        return parse_unsigned(input) ? std::string() : got("an integer of 0 or more", input);
+      },
+      "INT >= 0");
+  return check;
+}
+
+const CLI::Validator& positive_number() {
+  static const CLI::Validator check(
+      [](std::string& input) {
+        auto value = parse_finite(input);
+        return value && *value > 0 ? std::string() : got("a finite number above 0", input);
+      },
+      "NUMBER > 0");
+  return check;
+}
+
+const CLI::Validator& non_negative_number() {
+  static const CLI::Validator check(
+      [](std::string& input) {
+        auto value = parse_finite(input);
+        return value && *value >= 0 ? std::string() : got("a finite number of 0 or more", input);
+      },
+      "NUMBER >= 0");
+  return check;
+}
+
+const CLI::Validator& finite_number() {
+  static const CLI::Validator check(
+      [](std::string& input) {
+        return parse_finite(input) ? std::string() : got("a finite number", input);
+      },
+      "NUMBER");
+  return check;
+}
+
+}  // namespace rawgan::cli
