@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <utility>
 
 #include "support/test_support.h"
 
@@ -69,6 +70,47 @@ TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
                        "wasserstein"});
   EXPECT_EQ(loss.exit_code, 2);
   EXPECT_NE(loss.err.find("wgan-gp"), std::string::npos) << loss.err;
+}
+
+TEST(TrainGenCli, OverridesOutOfRangeAreUsageErrorsNotThePresetsValues) {
+  TempDir dir;
+  make_clips(dir / "clips");
+  std::ofstream(dir / "tiny.json") << kTinyPreset;
+  const std::vector<std::string> base = {"train-gen",
+                                         "--clips",
+                                         (dir / "clips").string(),
+                                         "--preset",
+                                         (dir / "tiny.json").string(),
+                                         "--out",
+                                         (dir / "run").string(),
+                                         "--device",
+                                         "cpu",
+                                         "--threads",
+                                         "1"};
+  const std::vector<std::pair<std::string, std::string>> cases = {{"--steps", "0"},
+                                                                  {"--steps", "-1"},
+                                                                  {"--batch-size", "0"},
+                                                                  {"--lr", "nan"},
+                                                                  {"--lr", "-1"},
+                                                                  {"--lr", "0"},
+                                                                  {"--n-critic", "0"},
+                                                                  {"--minutes", "-1"},
+                                                                  {"--minutes", "0"},
+                                                                  {"--minutes", "inf"},
+                                                                  {"--checkpoint-every", "0"},
+                                                                  {"--diversity-every", "0"},
+                                                                  {"--seed", "-2"},
+                                                                  {"--threads", "-1"}};
+  for (const auto& [option, value] : cases) {
+    auto args = base;
+    args.insert(args.end(), {option, value});
+    auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << option << " " << value << "\n" << result.err;
+    EXPECT_NE(result.err.find(option + ": must be"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("got '" + value + "'"), std::string::npos) << result.err;
+  }
+  // Nothing was trained.
+  EXPECT_FALSE(std::filesystem::exists(dir / "run" / "last.pt"));
 }
 
 }  // namespace

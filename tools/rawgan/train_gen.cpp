@@ -41,6 +41,8 @@ int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
 }
 
 void add_train_gen_command(CLI::App& root, Action& action) {
+  // GenTrainOptions keeps the preset's value for a 0 or negative override, so each override is
+  // checked here: a given --steps 0 would otherwise start the preset's full run.
   auto options = std::make_shared<train::GenTrainOptions>();
   CLI::App* sub =
       root.add_subcommand("train-gen", "Train a generator (WaveGAN, SpecGAN) on a folder of clips");
@@ -57,20 +59,31 @@ void add_train_gen_command(CLI::App& root, Action& action) {
   for (const auto& name : train::gan_loss_names())
     loss_help += " " + name;
   sub->add_option("--loss", options->loss, loss_help);
-  sub->add_option("--steps", options->n_steps, "Generator steps in total (default: preset's)");
-  sub->add_option("--batch-size", options->batch_size, "Clips per batch (default: preset's)");
-  sub->add_option("--lr", options->learning_rate, "Adam learning rate (default: preset's)");
+  sub->add_option("--steps", options->n_steps, "Generator steps in total (default: preset's)")
+      ->check(positive_integer());
+  sub->add_option("--batch-size", options->batch_size, "Clips per batch (default: preset's)")
+      ->check(positive_integer());
+  sub->add_option("--lr", options->learning_rate, "Adam learning rate (default: preset's)")
+      ->check(positive_number());
   sub->add_option("--n-critic", options->n_critic,
-                  "Discriminator steps per generator step (default: 5 for wgan-gp, else 1)");
+                  "Discriminator steps per generator step (default: 5 for wgan-gp, else 1)")
+      ->check(positive_integer());
   sub->add_option("--checkpoint-every", options->checkpoint_every,
-                  "Generator steps between checkpoints (default: preset's)");
+                  "Generator steps between checkpoints (default: preset's)")
+      ->check(positive_integer());
   sub->add_option("--diversity-every", options->diversity_every,
-                  "Generator steps between diversity figures (default: preset's)");
-  sub->add_option("--seed", options->seed, "Random seed (default: the preset's, else 0)");
-  sub->add_option("--minutes", options->max_minutes,
-                  "Stop after this much training time, writing a checkpoint");
+                  "Generator steps between diversity figures (default: preset's)")
+      ->check(positive_integer());
+  sub->add_option("--seed", options->seed, "Random seed (default: the preset's, else 0)")
+      ->check(non_negative_integer());
+  sub->add_option(
+         "--minutes", options->max_minutes,
+         "Stop after this many minutes of training, writing a checkpoint (default: no limit)")
+      ->check(positive_number());
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
-  sub->add_option("--threads", options->n_threads, "CPU threads (0: all)")->capture_default_str();
+  sub->add_option("--threads", options->n_threads, "CPU threads (0: all)")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   sub->add_flag("--resume", options->resume,
                 "Continue the run in --out from last.pt (its configuration; --steps may extend "
                 "it)");
