@@ -5,6 +5,7 @@
 #include <map>
 #include <random>
 #include <sstream>
+#include <string>
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/audio/files.h"
@@ -102,6 +103,10 @@ double noise_gain_for_snr(const std::vector<float>& clean, const std::vector<flo
 
 MixReport mix_folders(const MixOptions& options) {
   if (options.snrs_db.empty()) throw UsageError("--snr: give at least one SNR in dB");
+  // A nan SNR makes the noise gain nan, and the written "noisy" file silent.
+  for (double snr_db : options.snrs_db)
+    if (!std::isfinite(snr_db))
+      throw UsageError("--snr: SNRs must be finite numbers of dB, got " + std::to_string(snr_db));
   if (options.copies < 1) throw UsageError("--copies must be at least 1");
   const auto clean_files = audio::find_audio_files(options.clean_dir);
   if (clean_files.empty()) throw InputError(options.clean_dir.string() + ": no audio files");

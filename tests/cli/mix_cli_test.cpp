@@ -91,6 +91,16 @@ TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {
   EXPECT_FALSE(fs::exists(dir / "pairs.wav"));
 }
 
+TEST(MixCli, SnrsMustBeFiniteNumbers) {
+  test::TempDir dir;
+  for (const std::string snrs : {"nan", "inf", "5,,10", "0,-inf", "5,", ""}) {
+    auto result = run_cli({"mix", "--clean", dir.path().string(), "--noise", dir.path().string(),
+                           "--out", (dir / "out").string(), "--snr", snrs});
+    EXPECT_EQ(result.exit_code, 2) << snrs << "\n" << result.err;
+    EXPECT_NE(result.err.find("--snr: must be a finite number"), std::string::npos) << result.err;
+  }
+}
+
 TEST(MixCli, CopiesMustBeAPositiveInteger) {
   test::TempDir dir;
   auto result = run_cli({"mix", "--clean", dir.path().string(), "--noise", dir.path().string(),

@@ -56,5 +56,20 @@ TEST(Mix, FoldersGivePairsOfEqualLengthAtTheListedSnrs) {
   }
 }
 
+TEST(Mix, NonFiniteSnrIsAUsageErrorBeforeAnythingIsWritten) {
+  test::TempDir dir;
+  audio::write(dir / "speech/a.wav", test::sine(300, 8000, 8000));
+  audio::write(dir / "noise/hiss.wav", test::white_noise(8000, 4000, 0.2f, 2));
+  MixOptions options;
+  options.clean_dir = dir / "speech";
+  options.noise_dir = dir / "noise";
+  options.out_dir = dir / "out";
+  for (double snr_db : {std::nan(""), double(INFINITY), -double(INFINITY)}) {
+    options.snrs_db = {5, snr_db};
+    EXPECT_THROW(mix_folders(options), UsageError) << snr_db;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+}
+
 }  // namespace
 }  // namespace rawgan::data

@@ -3,6 +3,7 @@
 // speech at SNRs drawn from the list (see rawgan/data/mix.h for the SNR definition).
 // Like enhance, an unreadable file is skipped with a warning, the others are mixed, and the
 // exit code is 3 (bad input) when any was skipped.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,6 +18,27 @@
 
 namespace rawgan::cli {
 namespace {
+
+// Each --snr argument is a comma-separated list. CLI11's own delimiter drops empty elements, so
+// that "5,,10" would pass as 5,10: the lists are split and checked here instead.
+std::vector<double> parse_snrs_db(const std::vector<std::string>& args) {
+  std::vector<double> snrs_db;
+  for (const std::string& arg : args) {
+    size_t begin = 0;
+    while (true) {
+      const size_t end = std::min(arg.find(',', begin), arg.size());
+      const std::string element = arg.substr(begin, end - begin);
+      const std::string error = finite_number()(element);
+      if (!error.empty()) throw UsageError("--snr: " + error + " in '" + arg + "'");
+      double snr_db = 0;
+      CLI::detail::lexical_cast(element, snr_db);
+      snrs_db.push_back(snr_db);
+      if (end == arg.size()) break;
+      begin = end + 1;
+    }
+  }
+  return snrs_db;
+}
 
 int run_mix(const data::MixOptions& options) {
   audio::ensure_output_folder(options.out_dir, "--out");
@@ -41,17 +63,25 @@ void add_mix_command(CLI::App& root, Action& action) {
   sub->add_option("--clean", o->clean_dir, "Folder of clean speech (recursive)")->required();
   sub->add_option("--noise", o->noise_dir, "Folder of noise recordings (recursive)")->required();
   sub->add_option("--out", o->out_dir, "Output folder; receives noisy/ and clean/")->required();
-  sub->add_option("--snr", o->snrs_db,
+  auto snr_args = std::make_shared<std::vector<std::string>>();
+  std::string default_snrs;
+  for (double snr_db : o->snrs_db)
+    default_snrs += (default_snrs.empty() ? "" : ",") + CLI::detail::to_string(snr_db);
+  sub->add_option("--snr", *snr_args,
                   "SNRs in dB to draw from, comma-separated: 10 log10(clean energy / noise "
                   "energy) over the whole file")
-      ->delimiter(',')
-      ->capture_default_str();
+      ->default_str(default_snrs);
   sub->add_option("--seed", o->seed, "Seed of noise, segment and SNR choices")
       ->capture_default_str();
   sub->add_option("--copies", o->copies, "Mixtures per clean file")
       ->check(positive_integer())
       ->capture_default_str();
-  sub->callback([o, &action] { action = [o] { return run_mix(*o); }; });
+  sub->callback([o, snr_args, &action] {
+    action = [o, snr_args] {
+      if (!snr_args->empty()) o->snrs_db = parse_snrs_db(*snr_args);
+      return run_mix(*o);
+    };
+  });
 }
 
 const CommandRegistration kRegistration{20, add_mix_command};
