@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,28 @@
 #include "rawgan/util/log.h"
 
 namespace rawgan::infer {
+namespace {
+
+// Six significant digits, without std::to_string's fixed "1024.000000".
+std::string number(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// A cut-off at or above Nyquist has no meaning for a one-pole filter at the model's rate (its
+// pole goes to 0 and it differentiates the signal), so 0 (off) or a value below rate / 2 only.
+void check_dc_block_hz(double dc_block_hz, int sample_rate_hz) {
+  const double nyquist_hz = sample_rate_hz / 2.0;
+  if (dc_block_hz == 0 ||
+      (std::isfinite(dc_block_hz) && dc_block_hz > 0 && dc_block_hz < nyquist_hz))
+    return;
+  throw UsageError("--dc-block-hz: expected 0 (off) or a cut-off below " + number(nyquist_hz) +
+                   " Hz, the Nyquist frequency of the model's " + std::to_string(sample_rate_hz) +
+                   " Hz, got " + number(dc_block_hz));
+}
+
+}  // namespace
 
 int64_t overlap_samples_for(double overlap_ms, int sample_rate_hz, int64_t window_samples) {
   if (overlap_ms < 0) return window_samples / 16;
@@ -105,15 +128,24 @@ Enhancer::Enhancer(EnhancementModel model, const EnhancerOptions& options, torch
     throw UsageError("model rate must be positive, got " + std::to_string(model_.sample_rate_hz));
   if (options.block_frames <= 0)
     throw UsageError("block must be positive, got " + std::to_string(options.block_frames));
+  check_dc_block_hz(options.dc_block_hz, model_.sample_rate_hz);
+  // nan would pass the "negative: default" test below and round to INT64_MIN samples.
+  if (!std::isfinite(options.overlap_ms))
+    throw UsageError("--overlap-ms: expected a finite number of ms, got " +
+                     number(options.overlap_ms));
   windowing_.window_samples = model_.window_samples;
   windowing_.overlap_samples =
       overlap_samples_for(options.overlap_ms, model_.sample_rate_hz, model_.window_samples);
   windowing_.batch_size = options.batch_size;
-  if (2 * windowing_.overlap_samples > windowing_.window_samples)
-    throw UsageError("--overlap-ms " + std::to_string(options.overlap_ms) + " is " +
-                     std::to_string(windowing_.overlap_samples) +
-                     " samples, more than half the model's window of " +
-                     std::to_string(windowing_.window_samples));
+  if (2 * windowing_.overlap_samples > windowing_.window_samples) {
+    const double max_overlap_ms = 1000.0 * (windowing_.window_samples / 2) / model_.sample_rate_hz;
+    throw UsageError("--overlap-ms: expected at most " + number(max_overlap_ms) +
+                     " ms (half the model's window of " +
+                     std::to_string(windowing_.window_samples) + " samples at " +
+                     std::to_string(model_.sample_rate_hz) + " Hz), got " +
+                     number(options.overlap_ms) +
+                     " ms = " + std::to_string(windowing_.overlap_samples) + " samples");
+  }
   // Validates the remaining settings once, before any file is opened.
   OverlapAdd check(model_.model, windowing_, 1, device_);
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rawgan/audio/audio.h"
@@ -129,6 +130,53 @@ TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {
                     (work / "nothing-here.wav").string(), "-o", (work / "out").string()});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("nothing-here.wav"), std::string::npos) << result.err;
+}
+
+TEST_F(EnhanceCli, DcBlockAndOverlapOutOfRangeAreUsageErrors) {
+  TempDir work;
+  audio::write(work / "in.wav", sine(440, 16000, 1000));
+  const std::vector<std::string> base = {"enhance",
+                                         "--model",
+                                         checkpoint().string(),
+                                         (work / "in.wav").string(),
+                                         "-o",
+                                         (work / "out.wav").string(),
+                                         "--device",
+                                         "cpu"};
+  auto run_with = [&](const std::string& option, const std::string& value) {
+    auto args = base;
+    args.insert(args.end(), {option, value});
+    return run_cli(args);
+  };
+
+  // Refused while parsing: nan, and a negative overlap, which would have meant the default.
+  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--dc-block-hz", "nan"}, {"--overlap-ms", "nan"}, {"--overlap-ms", "-5"}}) {
+    const CliResult result = run_with(option, value);
+    EXPECT_EQ(result.exit_code, 2) << option << " " << value;
+    EXPECT_NE(result.err.find(option + ": must be a finite number of 0 or more, got '" + value),
+              std::string::npos)
+        << result.err;
+  }
+
+  // Refused once the model's rate (16 kHz) and window (1024 samples) are known.
+  CliResult result = run_with("--dc-block-hz", "1000000");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--dc-block-hz: expected 0 (off) or a cut-off below 8000 Hz"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("got 1e+06"), std::string::npos) << result.err;
+  result = run_with("--overlap-ms", "64");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--overlap-ms: expected at most 32 ms"), std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(work / "out.wav"));
+
+  // 0 turns the DC blocker off, and the largest overlap is allowed.
+  result = run_with("--dc-block-hz", "0");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  result = run_with("--overlap-ms", "32");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
 }
 
 // Output planning is checked before the model is loaded, so no training is needed here.

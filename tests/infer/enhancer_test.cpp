@@ -141,5 +141,22 @@ TEST(Enhancer, RefusesEmptyFilesAndTooLongOverlaps) {
   EXPECT_THROW(Enhancer(identity_model(16000, 256, 0.0f), {20.0, 8, 1000}), UsageError);
 }
 
+TEST(Enhancer, RefusesNonFiniteOverlapAndDcBlockCutOffsAtOrAboveNyquist) {
+  const auto model = [] { return identity_model(16000, 256, 0.95f); };
+  for (double dc_block_hz : {std::nan(""), 8000.0, 1e6, -1.0}) {
+    EnhancerOptions options;
+    options.dc_block_hz = dc_block_hz;
+    EXPECT_THROW(Enhancer(model(), options), UsageError) << dc_block_hz;
+  }
+  EnhancerOptions below_nyquist;
+  below_nyquist.dc_block_hz = 7999;
+  EXPECT_NO_THROW(Enhancer(model(), below_nyquist));
+  EXPECT_NO_THROW(Enhancer(model(), without_dc_block()));
+
+  EnhancerOptions nan_overlap;
+  nan_overlap.overlap_ms = std::nan("");
+  EXPECT_THROW(Enhancer(model(), nan_overlap), UsageError);
+}
+
 }  // namespace
 }  // namespace rawgan::infer

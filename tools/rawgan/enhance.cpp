@@ -35,7 +35,7 @@ struct EnhanceCommandOptions {
   std::string output;
   std::string device = "auto";
   int64_t batch_size = 8;
-  double overlap_ms = -1;
+  double overlap_ms = -1;  // the Enhancer's default (1/16 of the window) unless given
   double dc_block_hz = infer::EnhancerOptions{}.dc_block_hz;
   std::string format = "pcm16";
   int threads = 0;
@@ -116,13 +116,16 @@ void add_enhance_command(CLI::App& root, Action& action) {
       ->required();
   sub->add_option("--device", options->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--dc-block-hz", options->dc_block_hz,
-                  "Cut-off of the DC blocker after de-emphasis (0: off)")
+                  "Cut-off of the DC blocker after de-emphasis (0: off; else below half the "
+                  "model's rate)")
       ->check(non_negative_number())
       ->capture_default_str();
   sub->add_option("--batch-size", options->batch_size, "Windows per model call")
       ->capture_default_str();
   sub->add_option("--overlap-ms", options->overlap_ms,
-                  "Cross-fade between windows in ms (default: 1/16 of the window)");
+                  "Cross-fade between windows in ms (default: 1/16 of the window; at most half "
+                  "of it)")
+      ->check(non_negative_number());
   sub->add_option("--format", options->format, "Output encoding: pcm16, pcm24 or float32")
       ->capture_default_str();
   sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");

@@ -33,12 +33,14 @@ struct EnhancementModel {
 
 struct EnhancerOptions {
   /// Cross-fade between windows in milliseconds at the model's rate; negative selects the
-  /// default of 1/16 of the window (64 ms for a 16384-sample window at 16 kHz).
+  /// default of 1/16 of the window (64 ms for a 16384-sample window at 16 kHz); at most half
+  /// the window; nan is refused.
   double overlap_ms = -1.0;
   int64_t batch_size = 8;        ///< windows per model call
   int64_t block_frames = 65536;  ///< frames read from a file per step
   /// Cut-off in Hz of a one-pole DC blocker applied after de-emphasis at the model's rate;
-  /// 0 disables it. De-emphasis has a gain of 1 / (1 - a) at 0 Hz (20 for a = 0.95), so a small
+  /// 0 disables it; otherwise finite and below the Nyquist frequency of the model's rate.
+  /// De-emphasis has a gain of 1 / (1 - a) at 0 Hz (20 for a = 0.95), so a small
   /// offset in the generator's output would otherwise become a large one in the audio.
   double dc_block_hz = dsp::kDefaultDcBlockHz;
 };
@@ -55,7 +57,8 @@ struct EnhanceReport {
 
 class Enhancer {
  public:
-  /// Throws UsageError for options out of range (e.g. an overlap over half the window).
+  /// Throws UsageError, naming the rawgan enhance option, for options out of range (an overlap
+  /// over half the window or nan, a DC-blocker cut-off at or above Nyquist or nan).
   Enhancer(EnhancementModel model, const EnhancerOptions& options,
            torch::Device device = torch::kCPU);
 
