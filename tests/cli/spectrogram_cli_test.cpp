@@ -117,5 +117,36 @@ TEST(SpectrogramCli, RefusesMissingInputAndBadSizes) {
   EXPECT_FALSE(std::filesystem::exists(dir / "x.png"));
 }
 
+TEST(SpectrogramCli, RefusesNonPositiveFramesHugeSizesAndAFolderAsOutput) {
+  test::TempDir dir;
+  audio::write(dir / "a.wav", test::sine(1000, 16000, 1600));
+  const std::string input = (dir / "a.wav").string();
+  const std::string png = (dir / "x.png").string();
+  for (const std::string frame_ms : {"0", "-3", "nan"}) {
+    auto result = run_cli({"spectrogram", input, "-o", png, "--frame-ms", frame_ms});
+    EXPECT_EQ(result.exit_code, 2) << frame_ms;
+    EXPECT_NE(result.err.find("--frame-ms: must be a finite number above 0, got '" + frame_ms),
+              std::string::npos)
+        << result.err;
+  }
+
+  // Refused before any memory is allocated for the image.
+  auto huge = run_cli({"spectrogram", input, "-o", png, "--width", "100000", "--height", "100000"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("--width: expected 16 to 16384 pixels, got 100000"), std::string::npos)
+      << huge.err;
+  auto tall = run_cli({"spectrogram", input, "-o", png, "--height", "16385"});
+  EXPECT_EQ(tall.exit_code, 2);
+  EXPECT_NE(tall.err.find("--height"), std::string::npos) << tall.err;
+  EXPECT_FALSE(std::filesystem::exists(png));
+
+  std::filesystem::create_directories(dir / "emptydir");
+  auto folder = run_cli({"spectrogram", input, "-o", (dir / "emptydir").string()});
+  EXPECT_EQ(folder.exit_code, 2);
+  EXPECT_NE(folder.err.find("emptydir: is a folder"), std::string::npos) << folder.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "emptydir.part"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir / "emptydir"));
+}
+
 }  // namespace
 }  // namespace rawgan

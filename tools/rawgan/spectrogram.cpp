@@ -9,10 +9,13 @@
 // with its own labels, so inputs at different rates each fill their panel; time runs from 0 to
 // the longest duration on one axis. Levels are dB below the loudest bin of all inputs, with the
 // STFT normalised by its window's sum so that a tone reads the same at any rate.
+// --width and --height are each 16 to kMaxSide pixels, which keeps one panel's image under
+// 1 GB of memory.
 #include <png.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -37,6 +40,8 @@ constexpr int kRight = 8;
 constexpr int kTop = 8;
 constexpr int kGap = 8;
 constexpr int kBottom = 24;
+constexpr int kMinSide = 16;
+constexpr int kMaxSide = 16384;
 
 struct SpectrogramOptions {
   std::vector<std::string> inputs;
@@ -171,8 +176,15 @@ void write_png(const fs::path& path, const Image& image) {
     png_write_row(png, image.rgb.data() + size_t(y) * image.width * 3);
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  if (std::fclose(file) != 0) throw RuntimeError(path.string() + ": cannot finish the image");
-  fs::rename(temp, path);
+  // The image reaches `path` whole or not at all, and a failure leaves no .part file behind.
+  std::error_code error;
+  if (std::fclose(file) != 0) error = std::error_code(errno, std::generic_category());
+  if (!error) fs::rename(temp, path, error);
+  if (error) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw RuntimeError(path.string() + ": cannot write the image: " + error.message());
+  }
 }
 
 void draw_panel(Image& image, const Panel& panel, int top, const SpectrogramOptions& options,
@@ -207,13 +219,20 @@ void draw_panel(Image& image, const Panel& panel, int top, const SpectrogramOpti
   draw_text(image, 2, top, "kHz", kInk);
 }
 
+void check_side(const std::string& option, int pixels) {
+  if (pixels < kMinSide || pixels > kMaxSide)
+    throw UsageError(option + ": expected " + std::to_string(kMinSide) + " to " +
+                     std::to_string(kMaxSide) + " pixels, got " + std::to_string(pixels));
+}
+
 int run_spectrogram(const SpectrogramOptions& options) {
-  if (options.width < 16 || options.height < 16)
-    throw UsageError("--width and --height must be at least 16 pixels, got " +
-                     std::to_string(options.width) + " x " + std::to_string(options.height));
+  check_side("--width", options.width);
+  check_side("--height", options.height);
   if (!(options.range_db > 0)) throw UsageError("--range-db must be positive");
   std::vector<fs::path> inputs(options.inputs.begin(), options.inputs.end());
   audio::ensure_not_an_input(options.output, inputs);
+  if (fs::is_directory(options.output))
+    throw UsageError("-o " + options.output + ": is a folder; expected the path of a .png file");
 
   std::vector<Panel> panels;
   double max_db = -INFINITY;
@@ -269,14 +288,15 @@ void add_spectrogram_command(CLI::App& root, Action& action) {
       "spectrogram", "Draw log-magnitude spectrograms of files, stacked, into a PNG image");
   sub->add_option("inputs", options->inputs, "Audio files, drawn top to bottom")->required();
   sub->add_option("-o,--output", options->output, "PNG file to write")->required();
-  sub->add_option("--width", options->width, "Plot width in pixels (image adds 48)")
+  sub->add_option("--width", options->width, "Plot width in pixels, 16 to 16384 (image adds 48)")
       ->capture_default_str();
   sub->add_option("--height", options->height,
-                  "Height of each panel in pixels (image adds 8 per panel and 32)")
+                  "Height of each panel in pixels, 16 to 16384 (image adds 8 per panel and 32)")
       ->capture_default_str();
   sub->add_option("--range-db", options->range_db, "Levels shown below the loudest bin, in dB")
       ->capture_default_str();
   sub->add_option("--frame-ms", options->frame_ms, "STFT frame length in ms (hop: a quarter)")
+      ->check(positive_number())
       ->capture_default_str();
   sub->callback([options, &action] { action = [options] { return run_spectrogram(*options); }; });
 }
