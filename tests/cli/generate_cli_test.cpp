@@ -119,6 +119,26 @@ TEST_F(GenerateCli, NonPositiveLengthAndBadInterpolationStepsAreRefused) {
   EXPECT_TRUE(files_in(out.path()).empty());
 }
 
+TEST_F(GenerateCli, GriffinLimBelowOneIsRefusedAndIgnoredWithAWarningForWaveGan) {
+  TempDir out;
+  for (const std::string iterations : {"0", "-1"}) {
+    auto result = run_cli(
+        {"generate", "--model", model(), "-o", out.path().string(), "--griffin-lim", iterations});
+    EXPECT_EQ(result.exit_code, 2) << iterations;
+    EXPECT_NE(result.err.find("--griffin-lim: must be a positive integer, got '" + iterations),
+              std::string::npos)
+        << result.err;
+  }
+  EXPECT_TRUE(files_in(out.path()).empty());
+
+  // The tiny model is a WaveGAN, which has no phase to reconstruct.
+  auto result =
+      run_cli({"generate", "--model", model(), "-o", out.path().string(), "--griffin-lim", "8"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("--griffin-lim is ignored"), std::string::npos) << result.err;
+  EXPECT_EQ(files_in(out.path()).size(), 1u);
+}
+
 TEST_F(GenerateCli, LongerThanEveryPresetSaysWhatTheModelAllows) {
   TempDir out;
   auto result =

@@ -38,7 +38,8 @@ struct GenerateOptions {
   int64_t interpolate_steps = 0;  ///< 0: no interpolation
   bool interpolate_given = false;
   int64_t batch_size = 32;
-  int griffin_lim_iterations = -1;
+  int griffin_lim_iterations = -1;  ///< < 0: the checkpoint's
+  bool griffin_lim_given = false;
   std::string device = "auto";
   std::string format = "pcm16";
 };
@@ -101,6 +102,9 @@ int run_generate(const GenerateOptions& options) {
   sampler_options.batch_size = options.batch_size;
   sampler_options.griffin_lim_iterations = options.griffin_lim_iterations;
   infer::Sampler sampler(options.model, sampler_options);
+  if (options.griffin_lim_given && sampler.kind() != "specgan")
+    log::warn("--griffin-lim is ignored: it applies to SpecGAN, and ", options.model, " is a ",
+              sampler.kind(), " checkpoint");
 
   const int64_t length = options.length_samples > 0 ? options.length_samples : sampler.n_samples();
   if (length > sampler.n_samples()) {
@@ -159,7 +163,10 @@ void add_generate_command(CLI::App& root, Action& action) {
   sub->add_option("-n", options->n_clips, "Clips to write (with --interpolate: lines to write)")
       ->capture_default_str();
   sub->add_option("-o,--out", options->out_dir, "Output folder")->required();
-  sub->add_option("--seed", options->seed, "Seed of the latent points (default: random, logged)");
+  sub->add_option(
+      "--seed", options->seed,
+      "Seed of the latent points; a negative one (the default) picks a random seed, which "
+      "is logged");
   CLI::Option* length = sub->add_option(
       "--length", options->length_samples,
       "Samples per clip: 1 to the model's clip length, keeping the start (default: the model's)");
@@ -169,13 +176,16 @@ void add_generate_command(CLI::App& root, Action& action) {
       "between two random latent points, both ends included");
   sub->add_option("--batch-size", options->batch_size, "Latent points per forward pass")
       ->capture_default_str();
-  sub->add_option("--griffin-lim", options->griffin_lim_iterations,
-                  "SpecGAN: Griffin-Lim iterations (default: the model's)");
+  CLI::Option* griffin_lim =
+      sub->add_option("--griffin-lim", options->griffin_lim_iterations,
+                      "SpecGAN: Griffin-Lim iterations, 1 or more (default: the model's)")
+          ->check(positive_integer());
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
   sub->add_option("--format", options->format, "pcm16, pcm24 or float32")->capture_default_str();
-  sub->callback([options, length, interpolate, &action] {
+  sub->callback([options, length, interpolate, griffin_lim, &action] {
     options->length_given = length->count() > 0;
     options->interpolate_given = interpolate->count() > 0;
+    options->griffin_lim_given = griffin_lim->count() > 0;
     action = [options] { return run_generate(*options); };
   });
 }
