@@ -51,6 +51,22 @@ TEST(EvalGenCli, ReportsDiversitiesAndFrechetDistance) {
   EXPECT_LT(figure(same.out, "frechet_distance_db2"), 1e-3 * apart);
 }
 
+TEST(EvalGenCli, ClipsShorterThanOneFeatureWindowAreRefused) {
+  TempDir dir;
+  audio::write(dir / "real" / "t.wav", sine(250.0, 16000, 16384));
+  for (const std::string samples : {"10", "511", "0", "-4"}) {
+    auto result = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
+                           (dir / "real").string(), "--clip-samples", samples});
+    EXPECT_EQ(result.exit_code, 2) << samples;
+    EXPECT_NE(result.err.find("--clip-samples: expected at least 512"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("got " + samples), std::string::npos) << result.err;
+  }
+  auto window = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
+                         (dir / "real").string(), "--clip-samples", "512", "--threads", "1"});
+  EXPECT_EQ(window.exit_code, 0) << window.err;
+}
+
 TEST(EvalGenCli, MissingFolderIsAnInputError) {
   TempDir dir;
   auto result = run_cli(

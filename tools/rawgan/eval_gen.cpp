@@ -11,6 +11,7 @@
 #include "rawgan/data/clips.h"
 #include "rawgan/train/gen_features.h"
 #include "rawgan/train/run.h"
+#include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
 
 namespace rawgan::cli {
@@ -47,6 +48,14 @@ SetFigures measure(const std::string& dir, const EvalGenOptions& options) {
 }
 
 int run_eval_gen(const EvalGenOptions& options) {
+  // The STFT is centred, so even a 10-sample clip yields a frame, but one that is mostly
+  // padding: require a full analysis window, below which the features say little about the clip
+  // (and tens of thousands of tiny slices take minutes).
+  const int window_samples = train::LogMelOptions{}.window_samples;
+  if (options.clip_samples < window_samples)
+    throw UsageError("--clip-samples: expected at least " + std::to_string(window_samples) +
+                     " (one STFT window of the log-mel features), got " +
+                     std::to_string(options.clip_samples));
   train::set_thread_count(options.n_threads);
   const SetFigures real = measure(options.real_dir, options);
   const SetFigures generated = measure(options.generated_dir, options);
@@ -79,7 +88,8 @@ void add_eval_gen_command(CLI::App& root, Action& action) {
   sub->add_option("--rate", options->sample_rate_hz, "Sample rate both sets are compared at")
       ->capture_default_str();
   sub->add_option("--clip-samples", options->clip_samples,
-                  "Clip length: shorter files are padded, longer ones sliced")
+                  "Clip length, " + std::to_string(train::LogMelOptions{}.window_samples) +
+                      " or more: shorter files are padded, longer ones sliced")
       ->capture_default_str();
   sub->add_option("--threads", options->n_threads, "CPU threads (0: all)")->capture_default_str();
   sub->add_flag("--json", options->json, "Print the figures as JSON");
