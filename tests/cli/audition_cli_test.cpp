@@ -56,6 +56,21 @@ TEST(AuditionCli, NeedsTwoVersions) {
   EXPECT_NE(result.err.find("at least two"), std::string::npos) << result.err;
 }
 
+TEST(AuditionCli, CrossfadeOutOfRangeIsRefusedBeforeFilesOrDevicesAreOpened) {
+  TempDir dir;
+  VirtualAlsa alsa(dir.path());
+  RAWGAN_REQUIRE_PORTAUDIO();
+  // Neither the files nor the device exist: the crossfade is what is reported.
+  for (const std::string crossfade_ms : {"-5", "101", "nan"}) {
+    CliResult result = run_cli({"audition", (dir / "a.wav").string(), (dir / "b.wav").string(),
+                                "--device", "no-such-device", "--crossfade-ms", crossfade_ms});
+    EXPECT_EQ(result.exit_code, 2) << crossfade_ms << "\n" << result.err;
+    EXPECT_NE(result.err.find("--crossfade-ms: expected 0 to 100 ms, got " + crossfade_ms),
+              std::string::npos)
+        << result.err;
+  }
+}
+
 TEST(AuditionCli, ModelThatIsMissingIsAnInputErrorNamingIt) {
   TempDir dir;
   VirtualAlsa alsa(dir.path());

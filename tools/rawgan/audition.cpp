@@ -28,6 +28,7 @@ namespace rawgan::cli {
 namespace {
 
 constexpr double kSeekStepS = 2.0;
+constexpr double kMaxCrossfadeMs = 100.0;
 
 struct AuditionOptions {
   std::vector<std::string> files;
@@ -123,6 +124,10 @@ std::string status_text(const play::AuditionSource& source, const Versions& vers
 }
 
 int run_audition(const AuditionOptions& options) {
+  // Checked before any file is read, model run or device opened.
+  if (!(options.crossfade_ms >= 0 && options.crossfade_ms <= kMaxCrossfadeMs))
+    throw UsageError("--crossfade-ms: expected 0 to " + CLI::detail::to_string(kMaxCrossfadeMs) +
+                     " ms, got " + CLI::detail::to_string(options.crossfade_ms));
   Versions versions = load_versions(options);
   play::PortAudioSession session;
   if (session.n_host_apis() == 0)
@@ -138,9 +143,6 @@ int run_audition(const AuditionOptions& options) {
   for (audio::Audio& v : versions.audio)
     v = play::convert(v, to);
 
-  if (options.crossfade_ms < 0 || options.crossfade_ms > 100)
-    throw UsageError("--crossfade-ms must be within 0..100, got " +
-                     std::to_string(options.crossfade_ms));
   const int crossfade_frames = static_cast<int>(options.crossfade_ms * to.sample_rate_hz / 1000);
   const auto max_frames = static_cast<int64_t>(options.seconds * to.sample_rate_hz);
   play::AuditionSource source(play::AbMixer(std::move(versions.audio), crossfade_frames),
@@ -192,7 +194,7 @@ void add_audition_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("--device", options->device, "Output device: ID or name ('rawgan devices')");
   sub->add_option("--crossfade-ms", options->crossfade_ms,
-                  "Crossfade at each switch, seek and pause (default 8 ms)");
+                  "Crossfade at each switch, seek and pause, 0 to 100 ms (default 8 ms)");
   sub->add_option("--seconds", options->seconds,
                   "Stop after this much audio has played (default: until q or Ctrl-C)")
       ->check(non_negative_number());
