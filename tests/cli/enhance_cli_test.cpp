@@ -121,6 +121,13 @@ TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("not-a-checkpoint.pt"), std::string::npos) << result.err;
 
+  // The seed is unsigned: -1 is refused, not wrapped to 2^64 - 1.
+  result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
+                    (work / "in.wav").string(), "-o", (work / "out").string(), "--seed", "-1"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--seed: must be an integer of 0 or more, got '-1'"), std::string::npos)
+      << result.err;
+
   // Writing over the input is refused before anything is loaded.
   result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
                     (work / "in.wav").string(), "-o", (work / "in.wav").string()});

@@ -101,6 +101,15 @@ TEST(MixCli, SnrsMustBeFiniteNumbers) {
   }
 }
 
+TEST(MixCli, NegativeSeedIsRefused) {
+  test::TempDir dir;
+  auto result = run_cli({"mix", "--clean", dir.path().string(), "--noise", dir.path().string(),
+                         "--out", (dir / "out").string(), "--seed", "-1"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--seed: must be an integer of 0 or more, got '-1'"), std::string::npos)
+      << result.err;
+}
+
 TEST(MixCli, CopiesMustBeAPositiveInteger) {
   test::TempDir dir;
   auto result = run_cli({"mix", "--clean", dir.path().string(), "--noise", dir.path().string(),

@@ -124,9 +124,9 @@ TEST(TrainCli, OptionValuesOutOfRangeNameTheOptionAndTheValue) {
                                          "--out",
                                          (dir / "run").string()};
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"--nproc", "0"},         {"--batch-size", "0"},    {"--batch-size", "-2"},
-      {"--batch-size", "1.5"},  {"--threads", "-1"},      {"--learning-rate", "nan"},
-      {"--learning-rate", "0"}, {"--dist-timeout", "inf"}};
+      {"--nproc", "0"},         {"--batch-size", "0"},     {"--batch-size", "-2"},
+      {"--batch-size", "1.5"},  {"--threads", "-1"},       {"--learning-rate", "nan"},
+      {"--learning-rate", "0"}, {"--dist-timeout", "inf"}, {"--seed", "-1"}};
   for (const auto& [option, value] : cases) {
     auto args = base;
     args.insert(args.end(), {option, value});

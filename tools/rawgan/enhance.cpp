@@ -129,7 +129,9 @@ void add_enhance_command(CLI::App& root, Action& action) {
   sub->add_option("--format", options->format, "Output encoding: pcm16, pcm24 or float32")
       ->capture_default_str();
   sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");
-  sub->add_option("--seed", options->seed, "Seed of the latent code z")->capture_default_str();
+  sub->add_option("--seed", options->seed, "Seed of the latent code z, 0 or more")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   sub->add_option("--precision", options->precision,
                   "fp32, bf16 (autocast, CPU or CUDA) or fp16 (autocast, CUDA only)")
       ->check(CLI::IsMember({"fp32", "bf16", "fp16"}))

@@ -71,7 +71,9 @@ void add_mix_command(CLI::App& root, Action& action) {
                   "SNRs in dB to draw from, comma-separated: 10 log10(clean energy / noise "
                   "energy) over the whole file")
       ->default_str(default_snrs);
-  sub->add_option("--seed", o->seed, "Seed of noise, segment and SNR choices")
+  // The seed is unsigned: CLI11 would wrap -1 to 2^64 - 1 rather than refuse it.
+  sub->add_option("--seed", o->seed, "Seed of noise, segment and SNR choices, 0 or more")
+      ->check(non_negative_integer())
       ->capture_default_str();
   sub->add_option("--copies", o->copies, "Mixtures per clean file")
       ->check(positive_integer())
