@@ -24,21 +24,27 @@ void make_clips(const std::filesystem::path& dir) {
     audio::write(dir / ("hit_" + std::to_string(f) + ".wav"), sine(150.0 * (f + 1), 22050, 9000));
 }
 
-TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
-  TempDir dir;
+// Clips and the tiny preset in `dir`, and the train-gen arguments of a run on them into
+// dir/run on one CPU thread.
+std::vector<std::string> tiny_run(const TempDir& dir) {
   make_clips(dir / "clips");
   std::ofstream(dir / "tiny.json") << kTinyPreset;
-  const std::vector<std::string> args = {"train-gen",
-                                         "--clips",
-                                         (dir / "clips").string(),
-                                         "--preset",
-                                         (dir / "tiny.json").string(),
-                                         "--out",
-                                         (dir / "run").string(),
-                                         "--device",
-                                         "cpu",
-                                         "--threads",
-                                         "1"};
+  return {"train-gen",
+          "--clips",
+          (dir / "clips").string(),
+          "--preset",
+          (dir / "tiny.json").string(),
+          "--out",
+          (dir / "run").string(),
+          "--device",
+          "cpu",
+          "--threads",
+          "1"};
+}
+
+TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
+  TempDir dir;
+  const std::vector<std::string> args = tiny_run(dir);
   auto first = run_cli(args);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("steps 2"), std::string::npos) << first.out;
@@ -74,19 +80,7 @@ TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
 
 TEST(TrainGenCli, OverridesOutOfRangeAreUsageErrorsNotThePresetsValues) {
   TempDir dir;
-  make_clips(dir / "clips");
-  std::ofstream(dir / "tiny.json") << kTinyPreset;
-  const std::vector<std::string> base = {"train-gen",
-                                         "--clips",
-                                         (dir / "clips").string(),
-                                         "--preset",
-                                         (dir / "tiny.json").string(),
-                                         "--out",
-                                         (dir / "run").string(),
-                                         "--device",
-                                         "cpu",
-                                         "--threads",
-                                         "1"};
+  const std::vector<std::string> base = tiny_run(dir);
   const std::vector<std::pair<std::string, std::string>> cases = {{"--steps", "0"},
                                                                   {"--steps", "-1"},
                                                                   {"--batch-size", "0"},
