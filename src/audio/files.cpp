@@ -94,6 +94,14 @@ std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const f
     }
   }
 
+  if (jobs.empty()) {
+    std::string names;
+    for (const fs::path& input : inputs)
+      names += (names.empty() ? "" : ", ") + input.string();
+    throw InputError("no audio files in " + names +
+                     " (searched recursively for .wav, .flac, .ogg, .aif, .aiff, .au, .w64, .caf)");
+  }
+
   std::vector<fs::path> all_inputs;
   std::map<fs::path, fs::path> seen;
   for (const FileJob& job : jobs) {

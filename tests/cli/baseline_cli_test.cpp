@@ -1,6 +1,9 @@
 // rawgan baseline end to end: folders mirrored, rate/channels/length kept, inputs protected.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
 
@@ -64,6 +67,17 @@ TEST(BaselineCli, SingleFileToFileAndRefusals) {
   EXPECT_NE(missing.err.find("nope.wav"), std::string::npos) << missing.err;
 
   EXPECT_EQ(run_cli({"baseline", "--method", "magic", input.string(), "-o", "x"}).exit_code, 2);
+}
+
+TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "empty");
+  std::ofstream(dir / "empty" / "notes.txt") << "no audio here";
+  auto result = run_cli({"baseline", (dir / "empty").string(), "-o", (dir / "out").string()});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("no audio files in " + (dir / "empty").string()), std::string::npos)
+      << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
 
 TEST(BaselineCli, FolderInputWithAnAudioFileOutputIsRefused) {

@@ -22,6 +22,9 @@ TEST(Cli, VersionAndHelpExitZero) {
   auto help = run_cli({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("info"), std::string::npos);
+  auto info_help = run_cli({"info", "--help"});
+  EXPECT_EQ(info_help.exit_code, 0);
+  EXPECT_NE(info_help.out.find("-q,--quiet"), std::string::npos) << info_help.out;
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {

@@ -49,7 +49,6 @@ int run_enhance(const EnhanceCommandOptions& options) {
     throw UsageError("--batch-size must be positive, got " + std::to_string(options.batch_size));
   std::vector<fs::path> inputs(options.inputs.begin(), options.inputs.end());
   const std::vector<audio::FileJob> jobs = audio::plan_file_jobs(inputs, options.output);
-  if (jobs.empty()) throw InputError("no audio files found in the inputs");
 
   const torch::Device device = train::select_device(options.device);
   const int n_threads = train::set_thread_count(options.threads);

@@ -38,6 +38,9 @@ int run(int argc, char** argv) {
                    [](const auto& a, const auto& b) { return a.order < b.order; });
   for (const auto& command : commands)
     command.add(app, action);
+  // The root's flags work after a command's name too (fallthrough); its --help says so.
+  for (CLI::App* sub : app.get_subcommands({}))
+    sub->footer("Also: -q,--quiet (warnings and errors only), -v,--verbose (debugging details)");
 
   // The root takes flags only, so its first other argument names the command. CLI11 would
   // answer an unknown one with "A subcommand is required", without naming it.

@@ -39,7 +39,8 @@ void ensure_output_folder(const std::filesystem::path& folder, const std::string
 /// (recursive) to output/<path inside the folder>.wav. Throws InputError for a missing input and
 /// UsageError when two inputs would share an output, an output would overwrite an input, or
 /// `output` is not a usable folder (see ensure_output_folder) while a folder or several inputs
-/// are given. A folder with no audio files is reported with a warning.
+/// are given. A folder with no audio files is reported with a warning, and InputError is thrown
+/// when the inputs hold none at all.
 std::vector<FileJob> plan_file_jobs(const std::vector<std::filesystem::path>& inputs,
                                     const std::filesystem::path& output);
 
