@@ -23,6 +23,43 @@ torch::Tensor weight_gradient(const torch::Tensor& x, const torch::Tensor& grad,
   return sums.narrow(2, 0, kernel).transpose(0, 1).contiguous();
 }
 
+// Shapes where oneDNN's own input gradient is slow on the CPU (rawgan bench and a per-layer
+// micro-benchmark on 2 cores, batch 8; paper SEGAN's polyphase decoder):
+// - at most this many output positions: deep layers, whose weight is far larger than their
+//   activations (2048 -> 1024 channels over 8 positions: 87 ms, as one GEMM and a fold 32 ms);
+constexpr int64_t kGemmMaxOutputs = 8;
+// - stride 1 with at most this many output channels, such as the polyphase form of a decoder
+//   layer with one output channel (32 -> 2 channels over 8207 samples: 13.4 ms, as the forward
+//   convolution of the gradient with the flipped weight 0.5 ms).
+constexpr int64_t kFlippedMaxOutChannels = 16;
+
+// dx[b, i, s t + k - p] += sum over o of weight[o, i, k] grad[b, o, t].
+torch::Tensor input_gradient(const torch::Tensor& grad, const torch::Tensor& x,
+                             const torch::Tensor& weight, int64_t stride, int64_t padding) {
+  const int64_t out_channels = weight.size(0);
+  const int64_t in_channels = weight.size(1);
+  const int64_t kernel = weight.size(2);
+  const int64_t length = x.size(2);
+  if (grad.size(2) <= kGemmMaxOutputs) {
+    // Every output position's contribution to its input window, [batch, in * kernel, t]
+    // (channel-major as fold expects), then the overlapping windows summed by fold.
+    auto columns = weight.reshape({out_channels, in_channels * kernel}).t().matmul(grad);
+    auto padded = torch::nn::functional::fold(
+        columns, torch::nn::functional::FoldFuncOptions({1, length + 2 * padding}, {1, kernel})
+                     .stride({1, stride}));
+    return padded.view({x.size(0), in_channels, length + 2 * padding}).narrow(2, padding, length);
+  }
+  if (stride == 1 && out_channels <= kFlippedMaxOutChannels && padding <= kernel - 1) {
+    // dx[t] = sum over j of flipped[j] grad[t + p - (kernel - 1) + j]: a correlation.
+    auto flipped = weight.flip({2}).transpose(0, 1);
+    auto padded = torch::constant_pad_nd(grad, {kernel - 1 - padding, kernel - 1 - padding}, 0);
+    return torch::conv1d(padded, flipped);
+  }
+  std::vector<int64_t> bias_sizes = {out_channels};
+  return std::get<0>(at::convolution_backward(grad, x, weight, bias_sizes, {stride}, {padding}, {1},
+                                              false, {0}, 1, {true, false, false}));
+}
+
 class Conv1dFunction : public torch::autograd::Function<Conv1dFunction> {
  public:
   static torch::Tensor forward(AutogradContext* context, const torch::Tensor& x,
@@ -43,13 +80,7 @@ class Conv1dFunction : public torch::autograd::Function<Conv1dFunction> {
     const int64_t padding = context->saved_data["padding"].toInt();
 
     torch::Tensor grad_x, grad_weight, grad_bias;
-    if (context->needs_input_grad(0)) {
-      // The oneDNN input gradient is already as fast as the forward.
-      std::vector<int64_t> bias_sizes = {weight.size(0)};
-      grad_x =
-          std::get<0>(at::convolution_backward(grad, x, weight, bias_sizes, {stride}, {padding},
-                                               {1}, false, {0}, 1, {true, false, false}));
-    }
+    if (context->needs_input_grad(0)) grad_x = input_gradient(grad, x, weight, stride, padding);
     if (context->needs_input_grad(1))
       grad_weight = weight_gradient(x, grad, stride, padding, weight.size(2));
     if (context->needs_input_grad(2)) grad_bias = grad.sum(std::vector<int64_t>{0, 2});
