@@ -76,6 +76,20 @@ void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& o
   }
   // The loader's threads do not change the batches, so this run's setting holds.
   train.loader_threads = options.train.loader_threads;
+  // An exact continuation keeps every other setting; say which asked-for values give way.
+  const nlohmann::json kept = train.to_json();
+  const nlohmann::json asked = options.train.to_json();
+  std::string ignored;
+  for (const auto& item : kept.items()) {
+    if (asked.contains(item.key()) && asked[item.key()] != item.value()) {
+      ignored += (ignored.empty() ? "" : ", ") + item.key() + " " + asked[item.key()].dump() +
+                 " (the checkpoint's: " + item.value().dump() + ")";
+    }
+  }
+  if (!ignored.empty()) {
+    log::warn(reader.path().string(), ": --resume continues with the checkpoint's training ",
+              "options; not applied: ", ignored);
+  }
   options.model = model;
   options.train = train;
   options.preset = reader.header().preset;

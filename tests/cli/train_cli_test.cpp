@@ -66,6 +66,17 @@ TEST(TrainCli, TrainsResumesAndKeepsCheckpoints) {
   result = run_cli(resume);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("trained 5 steps"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err.find("not applied"), std::string::npos) << result.err;
+
+  // A resumed run keeps the checkpoint's settings, and warns (past --quiet) about what it
+  // does not apply.
+  auto changed = args;
+  changed.insert(changed.end(), {"--steps", "6", "--resume", "--learning-rate", "0.1"});
+  result = run_cli(changed);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("not applied: learning_rate 0.1 (the checkpoint's: "),
+            std::string::npos)
+      << result.err;
 }
 
 TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {

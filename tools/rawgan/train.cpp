@@ -113,7 +113,9 @@ void add_train_command(CLI::App& root, Action& action) {
   auto* steps = sub->add_option("--steps", o->steps, "Optimiser steps in total");
   sub->add_option("--epochs", o->epochs, "Passes over the training windows")->excludes(steps);
   sub->add_option("--device", o->device, "auto, cpu or cuda[:N]")->capture_default_str();
-  sub->add_flag("--resume", o->resume, "Continue the run in --out from its last.pt");
+  sub->add_flag("--resume", o->resume,
+                "Continue the run in --out from its last.pt, with its model and training options "
+                "(only --steps/--epochs and --loader-threads apply)");
   sub->add_option("--seed", o->seed, "Seed of weights, data order, split and z, 0 or more")
       ->check(non_negative_integer());
   sub->add_option("--batch-size", o->batch_size, "Windows per step")->check(positive_integer());
