@@ -76,8 +76,8 @@ void require_finite(const std::string& what, double value, int64_t step) {
   if (std::isfinite(value)) return;
   std::ostringstream message;
   message << what << " is " << value << " at step " << step
-          << ": training diverged; stopping without writing a checkpoint (the last one written "
-             "is intact; try a lower learning rate)";
+          << ": training diverged; stopping without writing a checkpoint for it (any written "
+             "earlier is intact; try a lower learning rate)";
   throw RuntimeError(message.str());
 }
 

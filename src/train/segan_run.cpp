@@ -246,8 +246,13 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
         save(last_path);
       }
       progress.finish("interrupted");
+      std::error_code exists_error;
+      const std::string no_best =
+          fs::exists(best_path, exists_error)
+              ? ""
+              : " (no best.pt yet: no validation ran; enhance with last.pt)";
       throw Interrupted("interrupted at step " + std::to_string(trainer.step()) + "; " +
-                        last_path.string() + " written, continue with --resume");
+                        last_path.string() + " written, continue with --resume" + no_best);
     }
   }
   result.seconds = progress.elapsed_s();

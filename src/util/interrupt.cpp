@@ -11,7 +11,13 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_signal(int) {
-  if (g_interrupted.exchange(true)) _exit(130);
+  if (!g_interrupted.exchange(true)) return;
+  // A second interrupt does not wait for the checkpoint; write() is async-signal-safe.
+  static const char kMessage[] =
+      "\nrawgan: interrupted again: exiting now, without writing a checkpoint\n";
+  ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  (void)ignored;
+  _exit(130);
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdlib>
+
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -66,6 +69,20 @@ TEST(Interrupt, FlagCanBeSetAndCleared) {
   EXPECT_TRUE(interrupt_requested());
   set_interrupt_requested(false);
   EXPECT_FALSE(interrupt_requested());
+}
+
+// The first Ctrl-C asks the work to stop at its next check (training then writes last.pt);
+// a second one ends the process at once, saying so.
+TEST(Interrupt, FirstSignalSetsTheFlagSecondExitsWith130) {
+  EXPECT_EXIT(
+      {
+        install_interrupt_handler();
+        std::raise(SIGINT);
+        if (!interrupt_requested()) std::exit(1);
+        std::raise(SIGINT);
+        std::exit(2);  // not reached
+      },
+      ::testing::ExitedWithCode(130), "interrupted again: exiting now");
 }
 
 }  // namespace
