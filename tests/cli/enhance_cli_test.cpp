@@ -96,7 +96,7 @@ TEST_F(EnhanceCli, StereoFileAtAnotherRateKeepsItsShape) {
   }
   audio::write(work / "stereo.wav", stereo);
   const CliResult result =
-      run_cli({"enhance", "--model", checkpoint().string(), (work / "stereo.wav").string(), "-o",
+      run_cli({"enhance", "--model", checkpoint().string(), (work / "stereo.wav").string(), "--out",
                (work / "clean.wav").string(), "--device", "cpu", "--format", "float32",
                "--overlap-ms", "8"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -104,6 +104,17 @@ TEST_F(EnhanceCli, StereoFileAtAnotherRateKeepsItsShape) {
   EXPECT_EQ(enhanced.n_frames, 16385);
   EXPECT_EQ(enhanced.n_channels, 2);
   EXPECT_EQ(enhanced.sample_rate_hz, 44100);
+  // The 16 kHz model cannot give back what lies above 8 kHz: the user is told.
+  EXPECT_NE(result.err.find("44100 Hz, enhanced at the model's 16000 Hz: the output holds "
+                            "nothing above 8000 Hz"),
+            std::string::npos)
+      << result.err;
+
+  const CliResult threads =
+      run_cli({"enhance", "--model", checkpoint().string(), (work / "stereo.wav").string(), "-o",
+               (work / "again.wav").string(), "--threads", "-1"});
+  EXPECT_EQ(threads.exit_code, 2);
+  EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
 }
 
 TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {

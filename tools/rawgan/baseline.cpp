@@ -133,7 +133,7 @@ void add_baseline_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("inputs", options->inputs, "Audio files or folders (searched recursively)")
       ->required();
-  sub->add_option("-o,--output", options->output,
+  sub->add_option("-o,--output,--out", options->output,
                   "Output folder (or a .wav file for a single input file)")
       ->required();
   sub->add_option("--format", options->format, "Output encoding: pcm16, pcm24 or float32")

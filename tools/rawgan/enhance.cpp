@@ -77,6 +77,13 @@ int run_enhance(const EnhanceCommandOptions& options) {
       throw Interrupted("enhance stopped after " + std::to_string(i) + " of " +
                         std::to_string(jobs.size()) + " files");
     try {
+      // The model hears only its own band: say so when a file holds more.
+      const int input_rate_hz = audio::probe(jobs[i].input).sample_rate_hz;
+      if (input_rate_hz > model.sample_rate_hz) {
+        log::warn(jobs[i].input.string(), ": ", input_rate_hz, " Hz, enhanced at the model's ",
+                  model.sample_rate_hz, " Hz: the output holds nothing above ",
+                  model.sample_rate_hz / 2, " Hz");
+      }
       const infer::EnhanceReport report =
           enhancer.enhance_file(jobs[i].input, jobs[i].output, format);
       audio_s += report.duration_s;
@@ -110,7 +117,7 @@ void add_enhance_command(CLI::App& root, Action& action) {
       ->required();
   sub->add_option("inputs", options->inputs, "Audio files or folders (searched recursively)")
       ->required();
-  sub->add_option("-o,--output", options->output,
+  sub->add_option("-o,--output,--out", options->output,
                   "Output folder (or a .wav file for a single input file)")
       ->required();
   sub->add_option("--device", options->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
@@ -127,7 +134,8 @@ void add_enhance_command(CLI::App& root, Action& action) {
       ->check(non_negative_number());
   sub->add_option("--format", options->format, "Output encoding: pcm16, pcm24 or float32")
       ->capture_default_str();
-  sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");
+  sub->add_option("--threads", options->threads, "CPU threads (default: all cores)")
+      ->check(non_negative_integer());
   sub->add_option("--seed", options->seed, "Seed of the latent code z, 0 or more")
       ->check(non_negative_integer())
       ->capture_default_str();

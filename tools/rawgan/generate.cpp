@@ -162,7 +162,7 @@ void add_generate_command(CLI::App& root, Action& action) {
   sub->add_option("--model", options->model, "Checkpoint from train-gen (last.pt)")->required();
   sub->add_option("-n", options->n_clips, "Clips to write (with --interpolate: lines to write)")
       ->capture_default_str();
-  sub->add_option("-o,--out", options->out_dir, "Output folder")->required();
+  sub->add_option("-o,--out,--output", options->out_dir, "Output folder")->required();
   sub->add_option(
       "--seed", options->seed,
       "Seed of the latent points; a negative one (the default) picks a random seed, which "

@@ -62,7 +62,8 @@ void add_mix_command(CLI::App& root, Action& action) {
       root.add_subcommand("mix", "Make noisy/clean training pairs from speech and noise folders");
   sub->add_option("--clean", o->clean_dir, "Folder of clean speech (recursive)")->required();
   sub->add_option("--noise", o->noise_dir, "Folder of noise recordings (recursive)")->required();
-  sub->add_option("--out", o->out_dir, "Output folder; receives noisy/ and clean/")->required();
+  sub->add_option("-o,--out,--output", o->out_dir, "Output folder; receives noisy/ and clean/")
+      ->required();
   auto snr_args = std::make_shared<std::vector<std::string>>();
   std::string default_snrs;
   for (double snr_db : o->snrs_db)

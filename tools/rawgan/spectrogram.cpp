@@ -287,7 +287,7 @@ void add_spectrogram_command(CLI::App& root, Action& action) {
   CLI::App* sub = root.add_subcommand(
       "spectrogram", "Draw log-magnitude spectrograms of files, stacked, into a PNG image");
   sub->add_option("inputs", options->inputs, "Audio files, drawn top to bottom")->required();
-  sub->add_option("-o,--output", options->output, "PNG file to write")->required();
+  sub->add_option("-o,--output,--out", options->output, "PNG file to write")->required();
   sub->add_option("--width", options->width, "Plot width in pixels, 16 to 16384 (image adds 48)")
       ->capture_default_str();
   sub->add_option("--height", options->height,

@@ -108,7 +108,8 @@ void add_train_command(CLI::App& root, Action& action) {
   CLI::App* sub = root.add_subcommand("train", "Train a SEGAN speech enhancer on paired folders");
   sub->add_option("--noisy", o->noisy, "Folder of noisy speech (searched recursively)")->required();
   sub->add_option("--clean", o->clean, "Folder of clean speech, same relative names")->required();
-  sub->add_option("--out", o->out, "Run folder: receives last.pt and best.pt")->required();
+  sub->add_option("-o,--out,--output", o->out, "Run folder: receives last.pt and best.pt")
+      ->required();
   sub->add_option("--preset", o->preset, "Model preset name or .json path")->capture_default_str();
   auto* steps = sub->add_option("--steps", o->steps, "Optimiser steps in total");
   sub->add_option("--epochs", o->epochs, "Passes over the training windows")->excludes(steps);

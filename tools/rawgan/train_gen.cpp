@@ -50,7 +50,8 @@ void add_train_gen_command(CLI::App& root, Action& action) {
                   "Folder of clips (recursive; any format and rate; short clips are padded, "
                   "long ones sliced)")
       ->required();
-  sub->add_option("--out", options->run_dir, "Run folder for last.pt and metrics.csv")->required();
+  sub->add_option("-o,--out,--output", options->run_dir, "Run folder for last.pt and metrics.csv")
+      ->required();
   sub->add_option("--preset", options->preset,
                   "Preset name or .json path: wavegan, wavegan-small, wavegan-long, specgan, "
                   "specgan-small")
