@@ -26,8 +26,9 @@ std::string lower_extension(const fs::path& path) {
 }  // namespace
 
 bool is_audio_file(const fs::path& path) {
-  static const std::array<const char*, 8> kExtensions = {".wav",  ".flac", ".ogg", ".aif",
-                                                         ".aiff", ".au",   ".w64", ".caf"};
+  // libsndfile 1.1+ also reads MPEG audio and Ogg Opus.
+  static const std::array<const char*, 10> kExtensions = {".wav", ".flac", ".ogg", ".opus", ".mp3",
+                                                          ".aif", ".aiff", ".au",  ".w64",  ".caf"};
   const std::string ext = lower_extension(path);
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
@@ -98,8 +99,10 @@ std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const f
     std::string names;
     for (const fs::path& input : inputs)
       names += (names.empty() ? "" : ", ") + input.string();
-    throw InputError("no audio files in " + names +
-                     " (searched recursively for .wav, .flac, .ogg, .aif, .aiff, .au, .w64, .caf)");
+    throw InputError(
+        "no audio files in " + names +
+        " (searched recursively for .wav, .flac, .ogg, .opus, .mp3, .aif, .aiff, .au, .w64, "
+        ".caf)");
   }
 
   std::vector<fs::path> all_inputs;

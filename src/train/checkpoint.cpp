@@ -79,6 +79,10 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path,
                                    const std::string& expected_kind, torch::Device device)
     : path_(path), archive_(std::make_unique<torch::serialize::InputArchive>()) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(path.string() + ": is a folder; expected a checkpoint file such as " +
+                     (path / "best.pt").string());
+  }
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError(path.string() + ": no such checkpoint file");
   }

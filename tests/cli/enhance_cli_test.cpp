@@ -201,13 +201,20 @@ TEST_F(EnhanceCli, DcBlockAndOverlapOutOfRangeAreUsageErrors) {
 TEST(EnhanceCliOutputs, FolderInputWithAnAudioFileOutputIsRefused) {
   TempDir work;
   audio::write(work / "in" / "a.wav", sine(440, 16000, 1000));
-  for (const std::string name : {"x.flac", "one.wav"}) {
+  for (const std::string name : {"x.flac", "one.wav", "x.mp3"}) {
     CliResult result = run_cli({"enhance", "--model", (work / "missing.pt").string(),
                                 (work / "in").string(), "-o", (work / name).string()});
     EXPECT_EQ(result.exit_code, 2) << result.err;
     EXPECT_NE(result.err.find(name), std::string::npos) << result.err;
     EXPECT_FALSE(fs::exists(work / name)) << name;
   }
+  // A run folder given as --model names what it holds.
+  fs::create_directories(work / "run");
+  CliResult folder = run_cli({"enhance", "--model", (work / "run").string(), (work / "in").string(),
+                              "-o", (work / "out").string()});
+  EXPECT_EQ(folder.exit_code, 3);
+  EXPECT_NE(folder.err.find("is a folder; expected a checkpoint file such as"), std::string::npos)
+      << folder.err;
 }
 
 }  // namespace

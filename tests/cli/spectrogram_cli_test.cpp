@@ -115,6 +115,11 @@ TEST(SpectrogramCli, RefusesMissingInputAndBadSizes) {
                 .exit_code,
             2);
   EXPECT_FALSE(std::filesystem::exists(dir / "x.png"));
+  // PNG data under another picture format's name would mislead every viewer.
+  auto jpeg = run_cli({"spectrogram", (dir / "a.wav").string(), "-o", (dir / "x.jpg").string()});
+  EXPECT_EQ(jpeg.exit_code, 2);
+  EXPECT_NE(jpeg.err.find("name it .png"), std::string::npos) << jpeg.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.jpg"));
 }
 
 TEST(SpectrogramCli, RefusesNonPositiveFramesHugeSizesAndAFolderAsOutput) {

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -233,6 +234,12 @@ int run_spectrogram(const SpectrogramOptions& options) {
   audio::ensure_not_an_input(options.output, inputs);
   if (fs::is_directory(options.output))
     throw UsageError("-o " + options.output + ": is a folder; expected the path of a .png file");
+  std::string extension = fs::path(options.output).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension != ".png") {
+    throw UsageError("-o " + options.output + ": the picture is written as PNG; name it .png");
+  }
 
   std::vector<Panel> panels;
   double max_db = -INFINITY;

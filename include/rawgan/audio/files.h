@@ -8,8 +8,8 @@
 
 namespace rawgan::audio {
 
-/// True for extensions libsndfile reads (.wav, .flac, .ogg, .aif(f), .au, .w64, .caf),
-/// compared case-insensitively.
+/// True for extensions libsndfile reads (.wav, .flac, .ogg, .opus, .mp3, .aif(f), .au, .w64,
+/// .caf), compared case-insensitively.
 bool is_audio_file(const std::filesystem::path& path);
 
 /// Audio files under `dir`, recursively, sorted by path. Throws InputError if `dir` is not a
