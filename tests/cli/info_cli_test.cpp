@@ -34,6 +34,9 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_NE(unknown.err.find("unknown command 'no-such-command'"), std::string::npos)
       << unknown.err;
   EXPECT_NE(unknown.err.find("info, mix, train"), std::string::npos) << unknown.err;
+  auto bogus = run_cli({"--bogus", "info", "x.wav"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_NE(bogus.err.find("unknown option '--bogus'"), std::string::npos) << bogus.err;
   EXPECT_EQ(run_cli({"info"}).exit_code, 2);
   EXPECT_EQ(run_cli({"info", "--no-such-option", "x.wav"}).exit_code, 2);
 }

@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "command.h"
 #include "rawgan/util/error.h"
@@ -44,9 +45,16 @@ int run(int argc, char** argv) {
 
   // The root takes flags only, so its first other argument names the command. CLI11 would
   // answer an unknown one with "A subcommand is required", without naming it.
+  static const std::vector<std::string> kRootFlags = {"-h",      "--help", "--version", "-q",
+                                                      "--quiet", "-v",     "--verbose"};
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
-    if (word.empty() || word[0] == '-') continue;
+    if (!word.empty() && word[0] == '-') {
+      if (std::find(kRootFlags.begin(), kRootFlags.end(), word) != kRootFlags.end()) continue;
+      rawgan::log::error("unknown option '" + word + "' before the command; run 'rawgan --help'");
+      return static_cast<int>(ExitCode::kUsage);
+    }
+    if (word.empty()) continue;
     std::string names;
     bool known = false;
     for (CLI::App* sub : app.get_subcommands({})) {
