@@ -11,10 +11,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -83,10 +85,17 @@ std::vector<float> load_processed(const fs::path& path, const fs::path& clean_pa
     processed = audio::resample(processed, sample_rate_hz);
   }
   const int64_t diff = int64_t(processed.samples.size()) - int64_t(clean_length);
-  if (std::abs(diff) > kMaxTrimSamples)
-    throw InputError(path.string() + " has " + std::to_string(processed.samples.size()) +
-                     " samples at " + std::to_string(sample_rate_hz) + " Hz but its reference " +
-                     clean_path.string() + " has " + std::to_string(clean_length));
+  if (std::abs(diff) > kMaxTrimSamples) {
+    // Durations: the file may be at another rate than its reference, and was resampled.
+    auto seconds = [&](size_t n) {
+      std::ostringstream text;
+      text << std::fixed << std::setprecision(3) << double(n) / sample_rate_hz << " s";
+      return text.str();
+    };
+    throw InputError(path.string() + " lasts " + seconds(processed.samples.size()) +
+                     " but its reference " + clean_path.string() + " lasts " +
+                     seconds(clean_length));
+  }
   if (diff != 0)
     log::warn(path.string(), ": length differs from ", clean_path.string(), " by ", diff,
               " samples; comparing the common part");
