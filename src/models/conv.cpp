@@ -23,32 +23,18 @@ torch::Tensor weight_gradient(const torch::Tensor& x, const torch::Tensor& grad,
   return sums.narrow(2, 0, kernel).transpose(0, 1).contiguous();
 }
 
-// Shapes where oneDNN's own input gradient is slow on the CPU (rawgan bench and a per-layer
-// micro-benchmark on 2 cores, batch 8; paper SEGAN's polyphase decoder):
-// - at most this many output positions: deep layers, whose weight is far larger than their
-//   activations (2048 -> 1024 channels over 8 positions: 87 ms, as one GEMM and a fold 32 ms);
-constexpr int64_t kGemmMaxOutputs = 8;
-// - stride 1 with at most this many output channels, such as the polyphase form of a decoder
-//   layer with one output channel (32 -> 2 channels over 8207 samples: 13.4 ms, as the forward
-//   convolution of the gradient with the flipped weight 0.5 ms).
+// Stride 1 with at most this many output channels, such as the polyphase form of a decoder
+// layer with one output channel: oneDNN's own input gradient is slow there (32 -> 2 channels
+// over 8207 samples, batch 8, 2 cores: 13.4 ms; as the forward convolution of the gradient
+// with the flipped weight 0.5 ms). A GEMM and a fold for deep layers was faster at one thread
+// but slower at two (paper segan training 5.4-5.6 -> 5.1-5.2 windows/s), so it is not used.
 constexpr int64_t kFlippedMaxOutChannels = 16;
 
 // dx[b, i, s t + k - p] += sum over o of weight[o, i, k] grad[b, o, t].
 torch::Tensor input_gradient(const torch::Tensor& grad, const torch::Tensor& x,
                              const torch::Tensor& weight, int64_t stride, int64_t padding) {
   const int64_t out_channels = weight.size(0);
-  const int64_t in_channels = weight.size(1);
   const int64_t kernel = weight.size(2);
-  const int64_t length = x.size(2);
-  if (grad.size(2) <= kGemmMaxOutputs) {
-    // Every output position's contribution to its input window, [batch, in * kernel, t]
-    // (channel-major as fold expects), then the overlapping windows summed by fold.
-    auto columns = weight.reshape({out_channels, in_channels * kernel}).t().matmul(grad);
-    auto padded = torch::nn::functional::fold(
-        columns, torch::nn::functional::FoldFuncOptions({1, length + 2 * padding}, {1, kernel})
-                     .stride({1, stride}));
-    return padded.view({x.size(0), in_channels, length + 2 * padding}).narrow(2, padding, length);
-  }
   if (stride == 1 && out_channels <= kFlippedMaxOutChannels && padding <= kernel - 1) {
     // dx[t] = sum over j of flipped[j] grad[t + p - (kernel - 1) + j]: a correlation.
     auto flipped = weight.flip({2}).transpose(0, 1);

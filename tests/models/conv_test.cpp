@@ -39,7 +39,7 @@ void expect_close(const torch::Tensor& actual, const torch::Tensor& expected) {
 TEST(Conv1d, ValuesAndGradientsAreTorchConv1ds) {
   // Strided layers as SEGAN's encoder and discriminator use them (stride 2, "same" padding,
   // even and odd lengths), and stride 1 without padding as the polyphase decoder does; the
-  // input gradient's three paths: oneDNN's, one GEMM and a fold (at most 8 outputs, with and
+  // input gradient's two paths: oneDNN's (also for deep layers of few outputs, with and
   // without a leftover input sample), the flipped weight (stride 1, few output channels).
   for (const Shape& shape : {Shape{2, 4, 64, 31, 2, 15, true}, Shape{3, 5, 37, 7, 2, 3, true},
                              Shape{4, 6, 20, 16, 1, 0, true}, Shape{4, 2, 33, 5, 3, 1, false},
