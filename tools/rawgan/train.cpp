@@ -85,7 +85,7 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   dist::DataParallel parallel(context.get());
   options.parallel = &parallel;
   log::info("preset ", cli.preset, ", device ", options.device.str(), ", precision ",
-            options.train.precision, ", ", torch::get_num_threads(), " threads");
+            options.train.precision, ", ", torch::get_num_threads(), " thread(s)");
 
   train::SeganRunResult result = train::run_segan_training(options);
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
