@@ -29,8 +29,8 @@ namespace rawgan::infer {
 struct LiveEnhancerOptions {
   int64_t hop_samples = 0;        ///< new samples per model run; 0: window / 8
   int64_t lookahead_samples = 0;  ///< future context of each output sample; 0: window / 4
-  double dc_block_hz =
-      dsp::kDefaultDcBlockHz;  ///< cut-off of the DC blocker after de-emphasis; 0: off
+  /// Cut-off of the DC blocker after de-emphasis; 0: off.
+  double dc_block_hz = dsp::kDefaultDcBlockHz;
 };
 
 class LiveEnhancer {
