@@ -163,6 +163,7 @@ EnhanceReport Enhancer::enhance_file(const std::filesystem::path& input,
   std::vector<float> block(static_cast<size_t>(options_.block_frames) * n_channels);
   std::vector<float> out;
   EnhanceReport report;
+  report.sample_rate_hz = info.sample_rate_hz;
   for (;;) {
     if (interrupt_requested()) throw Interrupted(input.string() + ": enhancement stopped");
     const int64_t n_read = reader.read(block.data(), options_.block_frames);
@@ -202,6 +203,7 @@ audio::Audio Enhancer::enhance(const audio::Audio& input, EnhanceReport* report)
   stream.finish(output.samples);
   if (report) {
     report->n_frames = input.n_frames();
+    report->sample_rate_hz = input.sample_rate_hz;
     report->duration_s = input.duration_s();
     report->n_windows = stream.n_windows();
     report->elapsed_s =

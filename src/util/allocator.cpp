@@ -17,8 +17,4 @@ std::string malloc_library() {
   return std::filesystem::path(info.dli_fname).filename().string();
 }
 
-bool uses_tcmalloc() {
-  return malloc_library().find("tcmalloc") != std::string::npos;
-}
-
 }  // namespace rawgan

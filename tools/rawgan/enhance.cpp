@@ -77,15 +77,14 @@ int run_enhance(const EnhanceCommandOptions& options) {
       throw Interrupted("enhance stopped after " + std::to_string(i) + " of " +
                         std::to_string(jobs.size()) + " files");
     try {
-      // The model hears only its own band: say so when a file holds more.
-      const int input_rate_hz = audio::probe(jobs[i].input).sample_rate_hz;
-      if (input_rate_hz > model.sample_rate_hz) {
-        log::warn(jobs[i].input.string(), ": ", input_rate_hz, " Hz, enhanced at the model's ",
-                  model.sample_rate_hz, " Hz: the output holds nothing above ",
-                  model.sample_rate_hz / 2, " Hz");
-      }
       const infer::EnhanceReport report =
           enhancer.enhance_file(jobs[i].input, jobs[i].output, format);
+      // The model hears only its own band: say so when a file holds more.
+      if (report.sample_rate_hz > model.sample_rate_hz) {
+        log::warn(jobs[i].input.string(), ": ", report.sample_rate_hz,
+                  " Hz, enhanced at the model's ", model.sample_rate_hz,
+                  " Hz: the output holds nothing above ", model.sample_rate_hz / 2, " Hz");
+      }
       audio_s += report.duration_s;
       work_s += report.elapsed_s;
       if (report.n_clipped > 0)

@@ -47,11 +47,12 @@ struct EnhancerOptions {
 
 /// What one enhancement did.
 struct EnhanceReport {
-  int64_t n_frames = 0;   ///< input (= output) frames
-  double duration_s = 0;  ///< audio duration
-  double elapsed_s = 0;   ///< wall-clock processing time
-  int64_t n_windows = 0;  ///< model windows run (all channels)
-  int64_t n_clipped = 0;  ///< output samples clipped to full scale
+  int64_t n_frames = 0;    ///< input (= output) frames
+  int sample_rate_hz = 0;  ///< input (= output) rate; the model ran at its own
+  double duration_s = 0;   ///< audio duration
+  double elapsed_s = 0;    ///< wall-clock processing time
+  int64_t n_windows = 0;   ///< model windows run (all channels)
+  int64_t n_clipped = 0;   ///< output samples clipped to full scale
   double real_time_factor() const { return duration_s > 0 ? elapsed_s / duration_s : 0.0; }
 };
 

@@ -16,7 +16,4 @@ namespace rawgan {
 /// Thread-safe.
 std::string malloc_library();
 
-/// Whether malloc_library() is a tcmalloc build.
-bool uses_tcmalloc();
-
 }  // namespace rawgan
