@@ -8,6 +8,7 @@
 
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
+#include "tiny_train_gen.h"
 
 namespace rawgan {
 namespace {
@@ -91,25 +92,7 @@ TEST(DistCli, GlobalBatchMustSplitEvenly) {
 
 TEST(DistCli, TrainGenWithTwoProcesses) {
   test::TempDir dir;
-  for (int f = 0; f < 4; ++f) {
-    audio::write(dir / "clips" / ("hit_" + std::to_string(f) + ".wav"),
-                 test::sine(150.0 * (f + 1), 22050, 9000));
-  }
-  // WaveGAN's depth and kernels at 2 channels: a step takes a fraction of a second.
-  std::ofstream(dir / "tiny.json") << R"({"kind": "wavegan",
-    "model": {"model_size": 2, "latent_dim": 8},
-    "train": {"batch_size": 4, "n_critic": 2, "diversity_every": 1, "diversity_batch": 4}})";
-  std::vector<std::string> args{"train-gen",
-                                "--clips",
-                                (dir / "clips").string(),
-                                "--preset",
-                                (dir / "tiny.json").string(),
-                                "--out",
-                                (dir / "run").string(),
-                                "--device",
-                                "cpu",
-                                "--threads",
-                                "1"};
+  const std::vector<std::string> args = test::tiny_train_gen_run(dir);
   auto two = args;
   two.insert(two.end(), {"--nproc", "2", "--steps", "2"});
   const auto result = run_cli(two);

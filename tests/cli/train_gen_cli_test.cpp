@@ -6,45 +6,14 @@
 #include <utility>
 
 #include "support/test_support.h"
+#include "tiny_train_gen.h"
 
 namespace rawgan::test {
 namespace {
 
-// The paper's depth and kernels at 2 channels: trains a step in a fraction of a second.
-const char* const kTinyPreset = R"({
-  "kind": "wavegan",
-  "model": {"model_size": 2, "latent_dim": 8},
-  "train": {"batch_size": 4, "steps": 2, "n_critic": 2, "diversity_every": 1,
-            "diversity_batch": 4}
-})";
-
-void make_clips(const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
-  for (int f = 0; f < 4; ++f)
-    audio::write(dir / ("hit_" + std::to_string(f) + ".wav"), sine(150.0 * (f + 1), 22050, 9000));
-}
-
-// Clips and the tiny preset in `dir`, and the train-gen arguments of a run on them into
-// dir/run on one CPU thread.
-std::vector<std::string> tiny_run(const TempDir& dir) {
-  make_clips(dir / "clips");
-  std::ofstream(dir / "tiny.json") << kTinyPreset;
-  return {"train-gen",
-          "--clips",
-          (dir / "clips").string(),
-          "--preset",
-          (dir / "tiny.json").string(),
-          "--out",
-          (dir / "run").string(),
-          "--device",
-          "cpu",
-          "--threads",
-          "1"};
-}
-
 TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
   TempDir dir;
-  const std::vector<std::string> args = tiny_run(dir);
+  const std::vector<std::string> args = tiny_train_gen_run(dir);
   auto first = run_cli(args);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("steps 2"), std::string::npos) << first.out;
@@ -64,7 +33,7 @@ TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
 TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
   TempDir dir;
   std::filesystem::create_directories(dir / "empty");
-  std::ofstream(dir / "tiny.json") << kTinyPreset;
+  std::ofstream(dir / "tiny.json") << kTinyWaveGanPreset;
   auto empty = run_cli({"train-gen", "--clips", (dir / "empty").string(), "--preset",
                         (dir / "tiny.json").string(), "--out", (dir / "run").string()});
   EXPECT_EQ(empty.exit_code, 3);
@@ -80,7 +49,7 @@ TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
 
 TEST(TrainGenCli, OverridesOutOfRangeAreUsageErrorsNotThePresetsValues) {
   TempDir dir;
-  const std::vector<std::string> base = tiny_run(dir);
+  const std::vector<std::string> base = tiny_train_gen_run(dir);
   const std::vector<std::pair<std::string, std::string>> cases = {{"--steps", "0"},
                                                                   {"--steps", "-1"},
                                                                   {"--batch-size", "0"},
