@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "rawgan/train/run.h"
 #include "rawgan/util/error.h"
 
 namespace rawgan::train {
@@ -90,7 +91,7 @@ torch::Tensor gradient_penalty(const std::function<torch::Tensor(const torch::Te
                                double weight) {
   std::vector<int64_t> eps_shape(real.dim(), 1);
   eps_shape[0] = real.size(0);
-  auto eps = torch::rand(eps_shape, torch::kFloat).to(real.device());
+  auto eps = to_device_async(torch::rand(eps_shape, torch::kFloat), real.device());
   auto mixed = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(true);
   auto scores = critic(mixed);
   auto gradient = torch::autograd::grad({scores.sum()}, {mixed}, /*grad_outputs=*/{},

@@ -28,12 +28,23 @@ GenStepOptions GenStepOptions::from_json(const nlohmann::json& train) {
   return o;
 }
 
+namespace {
+
+// The losses as error messages name them, in the order train_step queues them.
+std::vector<std::string> loss_names() {
+  return {"discriminator loss", "generator loss", "gradient penalty", "real energy"};
+}
+
+}  // namespace
+
 GenStep::GenStep(GenModels& models, const GenStepOptions& options, torch::Device device,
                  dist::DataParallel* parallel)
     : models_(models),
       options_(options),
       one_process_(parallel ? nullptr : std::make_unique<dist::DataParallel>()),
-      parallel_(parallel ? *parallel : *one_process_) {
+      parallel_(parallel ? *parallel : *one_process_),
+      defer_checks_(!device.is_cpu()),
+      pending_(loss_names()) {
   add_discriminator(models_, options_.loss, options_.began_code_dim);
   to_device(models_, device);
   if (options_.loss == GanLoss::kBegan) balance_ = std::make_unique<BeganBalance>(options_.began);
@@ -53,8 +64,9 @@ void GenStep::set_began_k(double k) {
   if (balance_) balance_ = std::make_unique<BeganBalance>(options_.began, k);
 }
 
-const GenStepLosses& GenStep::train_step(const BatchFn& real_batch, const BatchFn& latent_batch,
-                                         int64_t step) {
+void GenStep::train_step(const BatchFn& real_batch, const BatchFn& latent_batch, int64_t step) {
+  gradient_penalty_ = torch::Tensor();
+  real_energy_ = torch::Tensor();
   for (int64_t i = 0; i < options_.n_critic; ++i) {
     // Drawn in this order so that a resumed run sees the same random streams.
     auto real = real_batch();
@@ -62,7 +74,24 @@ const GenStepLosses& GenStep::train_step(const BatchFn& real_batch, const BatchF
     step_discriminator(real, latents, step);
   }
   step_generator(latent_batch(), step);
-  return losses_;
+  auto zero = torch::zeros({}, generator_loss_.options());
+  pending_.add(step, {discriminator_loss_, generator_loss_,
+                      gradient_penalty_.defined() ? gradient_penalty_ : zero,
+                      real_energy_.defined() ? real_energy_ : zero});
+  if (balance_) began_.emplace_back(balance_->k(), balance_->m_global());
+}
+
+std::vector<GenStepLosses> GenStep::take_losses() {
+  std::vector<std::pair<double, double>> began;
+  began.swap(began_);
+  std::vector<GenStepLosses> losses;
+  for (const auto& row : pending_.take()) {
+    GenStepLosses step{row.step, row.values[0], row.values[1], row.values[2], row.values[3]};
+    if (losses.size() < began.size())
+      std::tie(step.began_k, step.began_m_global) = began[losses.size()];
+    losses.push_back(step);
+  }
+  return losses;
 }
 
 void GenStep::step_discriminator(const torch::Tensor& real, const torch::Tensor& latents,
@@ -77,17 +106,17 @@ void GenStep::step_discriminator(const torch::Tensor& real, const torch::Tensor&
     auto real_energy = BeganBalance::energy(real, models_.reconstruct(real));
     auto fake_energy = BeganBalance::energy(fake, models_.reconstruct(fake));
     loss = balance_->losses(real_energy, fake_energy).discriminator;
-    losses_.real_energy = real_energy.item<double>();
+    real_energy_ = real_energy.detach();
   } else {
     loss = discriminator_loss(options_.loss, models_.score(real), models_.score(fake));
     if (options_.loss == GanLoss::kWganGp) {
       auto penalty = gradient_penalty(models_.score, real, fake, options_.gp_weight);
-      losses_.gradient_penalty = penalty.item<double>();
+      gradient_penalty_ = penalty.detach();
       loss = loss + penalty;
     }
   }
-  losses_.discriminator = loss.item<double>();
-  require_finite("discriminator loss", losses_.discriminator, step);
+  discriminator_loss_ = loss.detach();
+  if (!defer_checks_) require_finite("discriminator loss", loss.item<double>(), step);
   opt_d_->zero_grad();
   parallel_.prepare_backward(*models_.discriminator);
   loss.backward();
@@ -103,15 +132,18 @@ void GenStep::step_generator(const torch::Tensor& latents, int64_t step) {
   } else {
     loss = generator_loss(options_.loss, models_.score(fake));
   }
-  losses_.generator = loss.item<double>();
-  require_finite("generator loss", losses_.generator, step);
+  generator_loss_ = loss.detach();
+  if (!defer_checks_) require_finite("generator loss", loss.item<double>(), step);
   opt_g_->zero_grad();
   parallel_.prepare_backward(*models_.generator);
   loss.backward();
   parallel_.average_gradients(*models_.generator);
   opt_g_->step();
-  if (balance_)
-    balance_->update(parallel_.mean(losses_.real_energy), parallel_.mean(losses_.generator));
+  if (balance_) {
+    // k_t's control reads both energies (one wait for the device per step, BEGAN only).
+    balance_->update(parallel_.mean(real_energy_.item<double>()),
+                     parallel_.mean(generator_loss_.item<double>()));
+  }
 }
 
 }  // namespace rawgan::train

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -31,6 +32,10 @@ namespace {
 // Real clips the reference diversity is computed on (the figure is a mean over pairs, so a
 // subset estimates it without bias at a fraction of the cost).
 constexpr int64_t kMaxDiversityClips = 256;
+
+// Steps between reads of the losses on a device: each read waits for the device to finish the
+// steps queued so far. The CPU reads every step, which costs nothing there.
+constexpr int64_t kLossReadEvery = 20;
 
 // The training section with every default filled in, so that a checkpoint records exactly
 // what ran.
@@ -137,9 +142,11 @@ class GenTrainer {
  private:
   void set_up();
   void load_data(const CheckpointReader* reader);
-  void log_step();
+  // Reads the losses of the steps since the last read (checking them) and writes their rows of
+  // metrics.csv; every rank reads, the main one writes.
+  void read_losses();
   void measure_diversity();
-  void write_checkpoint() const;
+  void write_checkpoint();
   torch::Tensor real_batch();
   torch::Tensor latent_batch(int64_t n) const;
   torch::Tensor local_rows(const torch::Tensor& global) const;
@@ -162,6 +169,9 @@ class GenTrainer {
   int64_t step_ = 0;
   int64_t measured_step_ = -1;
   double diversity_generated_ = NAN, diversity_real_ = 0;
+  // Diversity measured at steps whose rows of metrics.csv are not written yet.
+  std::vector<std::pair<int64_t, double>> unwritten_diversity_;
+  GenStepLosses last_losses_;  // of the last step read
 };
 
 void GenTrainer::set_up() {
@@ -282,7 +292,8 @@ torch::Tensor GenTrainer::real_batch() {
   std::vector<int64_t> indices(train_.batch_size);
   for (auto& index : indices)
     index = pick(data_rng_);
-  return data_.index_select(0, torch::tensor(parallel_.local_part(indices))).to(device_);
+  return to_device_async(data_.index_select(0, torch::tensor(parallel_.local_part(indices))),
+                         device_);
 }
 
 torch::Tensor GenTrainer::local_rows(const torch::Tensor& global) const {
@@ -296,7 +307,7 @@ torch::Tensor GenTrainer::local_rows(const torch::Tensor& global) const {
 
 torch::Tensor GenTrainer::latent_batch(int64_t n) const {
   // z ~ U[-1, 1] (WaveGAN section 3.1), drawn on the CPU generator for reproducibility.
-  return (torch::rand({n, models_.latent_dim}) * 2 - 1).to(device_);
+  return to_device_async(torch::rand({n, models_.latent_dim}) * 2 - 1, device_);
 }
 
 void GenTrainer::measure_diversity() {
@@ -308,29 +319,36 @@ void GenTrainer::measure_diversity() {
   features.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
   diversity_generated_ = clip_diversity(to_waveforms(models_, normaliser_, generated), features);
   measured_step_ = step_;
+  unwritten_diversity_.emplace_back(step_, diversity_generated_);
 }
 
-void GenTrainer::log_step() {
-  const bool measure = step_ % train_.diversity_every == 0 || step_ == train_.n_steps;
-  if (measure) measure_diversity();
-  const GenStepLosses& losses = stepper_->losses();
-  const BeganBalance* balance = stepper_->balance();
-  metrics_ << step_ << ',' << losses.discriminator << ',' << losses.generator << ','
-           << losses.gradient_penalty << ',' << (balance ? balance->k() : 0.0) << ','
-           << (balance ? balance->m_global() : 0.0) << ',';
-  if (measure)
-    metrics_ << diversity_generated_ << ',' << diversity_real_;
-  else
-    metrics_ << ',';
-  metrics_ << '\n';
-  metrics_.flush();
-  if (measure) {
-    log::debug("step ", step_, ": diversity generated ", diversity_generated_, " dB, real ",
-               diversity_real_, " dB");
+void GenTrainer::read_losses() {
+  const auto rows = stepper_->take_losses();
+  if (rows.empty()) return;
+  last_losses_ = rows.back();
+  if (!parallel_.is_main()) return;
+  for (const auto& row : rows) {
+    metrics_ << row.step << ',' << row.discriminator << ',' << row.generator << ','
+             << row.gradient_penalty << ',' << row.began_k << ',' << row.began_m_global << ',';
+    auto measured = std::find_if(unwritten_diversity_.begin(), unwritten_diversity_.end(),
+                                 [&](const auto& entry) { return entry.first == row.step; });
+    if (measured != unwritten_diversity_.end()) {
+      metrics_ << measured->second << ',' << diversity_real_;
+      log::debug("step ", row.step, ": diversity generated ", measured->second, " dB, real ",
+                 diversity_real_, " dB");
+    } else {
+      metrics_ << ',';
+    }
+    metrics_ << '\n';
   }
+  metrics_.flush();
+  unwritten_diversity_.clear();
 }
 
-void GenTrainer::write_checkpoint() const {
+void GenTrainer::write_checkpoint() {
+  // The losses are read first: a step whose loss is no longer finite stops the run here,
+  // before its weights are written.
+  read_losses();
   if (!parallel_.is_main()) return;
   CheckpointHeader header;
   header.kind = models_.kind;
@@ -360,18 +378,23 @@ GenTrainSummary GenTrainer::run() {
   Progress progress("train-gen", train_.n_steps - first_step, "steps");
   models_.generator->train();
   models_.discriminator->train();
+  const bool deferred_reads = options_.deferred_loss_reads || !device_.is_cpu();
+  stepper_->set_deferred_checks(deferred_reads);
   while (step_ < train_.n_steps) {
-    const GenStepLosses& losses = stepper_->train_step(
-        [this] { return real_batch(); },
-        [this] { return local_rows(latent_batch(train_.batch_size)); }, step_ + 1);
+    stepper_->train_step([this] { return real_batch(); },
+                         [this] { return local_rows(latent_batch(train_.batch_size)); }, step_ + 1);
     ++step_;
-    if (parallel_.is_main()) log_step();
+    if (parallel_.is_main() && (step_ % train_.diversity_every == 0 || step_ == train_.n_steps)) {
+      measure_diversity();
+    }
+    if (!deferred_reads || step_ % kLossReadEvery == 0 || step_ == train_.n_steps) read_losses();
 
+    // The figures of the last step read (up to kLossReadEvery steps behind on a device).
     std::ostringstream detail;
     detail.precision(4);
-    detail << "D " << losses.discriminator << "  G " << losses.generator;
-    if (const BeganBalance* balance = stepper_->balance())
-      detail << "  k " << balance->k() << "  M " << balance->m_global();
+    detail << "D " << last_losses_.discriminator << "  G " << last_losses_.generator;
+    if (stepper_->balance())
+      detail << "  k " << last_losses_.began_k << "  M " << last_losses_.began_m_global;
     if (!std::isnan(diversity_generated_))
       detail << "  diversity " << diversity_generated_ << "/" << diversity_real_ << " dB";
     progress.update(step_ - first_step, detail.str());
@@ -394,9 +417,13 @@ GenTrainSummary GenTrainer::run() {
   write_checkpoint();
   progress.finish();
   log::info("checkpoint: ", last_path_.string(), " (step ", step_, ")");
-  const GenStepLosses& losses = stepper_->losses();
-  return {step_,           losses.discriminator, losses.generator, diversity_generated_,
-          diversity_real_, progress.elapsed_s(), last_path_};
+  return {step_,
+          last_losses_.discriminator,
+          last_losses_.generator,
+          diversity_generated_,
+          diversity_real_,
+          progress.elapsed_s(),
+          last_path_};
 }
 
 }  // namespace

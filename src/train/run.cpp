@@ -72,6 +72,12 @@ std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool
   return last;
 }
 
+torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device) {
+  if (host.device() == device) return host;
+  if (!device.is_cuda() || !host.is_cpu()) return host.to(device);
+  return host.pin_memory().to(device, /*non_blocking=*/true);
+}
+
 void require_finite(const std::string& what, double value, int64_t step) {
   if (std::isfinite(value)) return;
   std::ostringstream message;

@@ -23,18 +23,22 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const SeganTrainOptions&
       std::move(parameters), torch::optim::RMSpropOptions(options.learning_rate));
 }
 
-// Unchecked steps kept on a device before check_finite() runs by itself, so that a caller who
-// never checks does not hold losses without bound.
-constexpr size_t kMaxUncheckedSteps = 256;
+// The losses as error messages name them, in the order of SeganStepLossTensors.
+const std::vector<std::string>& loss_names() {
+  static const std::vector<std::string> names = {
+      "the discriminator's loss on clean windows", "the discriminator's loss on enhanced windows",
+      "the generator's adversarial loss", "the generator's L1 loss"};
+  return names;
+}
 
 void require_finite_discriminator(double real, double fake, int64_t step) {
-  require_finite("the discriminator's loss on clean windows", real, step);
-  require_finite("the discriminator's loss on enhanced windows", fake, step);
+  require_finite(loss_names()[0], real, step);
+  require_finite(loss_names()[1], fake, step);
 }
 
 void require_finite_generator(double adversarial, double l1, int64_t step) {
-  require_finite("the generator's adversarial loss", adversarial, step);
-  require_finite("the generator's L1 loss", l1, step);
+  require_finite(loss_names()[2], adversarial, step);
+  require_finite(loss_names()[3], l1, step);
 }
 
 // Turns off gradients of a network's parameters for its lifetime: the generator's update
@@ -147,7 +151,13 @@ SeganTrainOptions SeganTrainOptions::from_json(const nlohmann::json& json) {
 
 SeganTrainer::SeganTrainer(const models::SeganOptions& model, const SeganTrainOptions& train,
                            torch::Device device)
-    : model_(model), train_(train), device_(device), generator_(model), discriminator_(model) {
+    : model_(model),
+      train_(train),
+      device_(device),
+      generator_(model),
+      discriminator_(model),
+      defer_checks_(!device.is_cpu()),
+      pending_(loss_names()) {
   train_.validate();
   precision_ = models::parse_precision(train_.precision, "precision");
   models::check_precision(precision_, device_, "precision");
@@ -219,7 +229,7 @@ SeganStepLossTensors SeganTrainer::train_step_tensors(const torch::Tensor& noisy
   auto clean = clean_batch.to(device_, torch::kFloat, /*non_blocking=*/true);
   generator_->train();
   discriminator_->train();
-  const bool check_now = device_.is_cpu();
+  const bool check_now = !defer_checks_;
   SeganStepLossTensors losses;
 
   // 1. Discriminator: (clean, noisy) should score 1, (G(z, noisy), noisy) 0 (eq. 4). The
@@ -263,8 +273,8 @@ SeganStepLossTensors SeganTrainer::train_step_tensors(const torch::Tensor& noisy
 
   ++step_;
   if (!check_now) {
-    unchecked_.emplace_back(step_, losses);
-    if (unchecked_.size() >= kMaxUncheckedSteps) check_finite();
+    pending_.add(step_, {losses.discriminator_real, losses.discriminator_fake,
+                         losses.generator_adversarial, losses.generator_l1});
   }
   return losses;
 }
@@ -284,20 +294,7 @@ void SeganTrainer::update(const torch::Tensor& loss, torch::nn::Module& network,
 }
 
 void SeganTrainer::check_finite() {
-  if (unchecked_.empty()) return;
-  std::vector<torch::Tensor> all;
-  for (const auto& [step, losses] : unchecked_) {
-    all.insert(all.end(), {losses.discriminator_real, losses.discriminator_fake,
-                           losses.generator_adversarial, losses.generator_l1});
-  }
-  const auto steps = std::move(unchecked_);
-  unchecked_.clear();
-  auto values = torch::stack(all).to(torch::kCPU, torch::kFloat64);
-  const double* v = values.data_ptr<double>();
-  for (size_t i = 0; i < steps.size(); ++i) {
-    require_finite_discriminator(v[4 * i], v[4 * i + 1], steps[i].first);
-    require_finite_generator(v[4 * i + 2], v[4 * i + 3], steps[i].first);
-  }
+  pending_.take();
 }
 
 int64_t SeganTrainer::skipped_updates() const {
@@ -351,7 +348,7 @@ void SeganTrainer::load(const CheckpointReader& reader, std::mt19937_64& data_rn
     discriminator_scaler_->load_state(reader.tensor("discriminator_loss_scaler"));
   }
   step_ = reader.header().step;
-  unchecked_.clear();
+  pending_.clear();
 }
 
 }  // namespace rawgan::train

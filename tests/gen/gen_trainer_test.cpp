@@ -61,6 +61,28 @@ TEST(GenTrainer, WritesCheckpointAndOneMetricsLinePerStep) {
   EXPECT_EQ(lines_of(run.options.run_dir / "metrics.csv").size(), 1u + 3u);
 }
 
+// Reading the losses every 20 steps, as on a device, writes the same metrics.csv as reading
+// them every step: one row per step, in order, with the diversity in the rows it was measured.
+TEST(GenTrainer, DeferredLossReadsWriteTheSameMetrics) {
+  const nlohmann::json train = {{"loss", "lsgan"}, {"steps", 25}, {"diversity_every", 10}};
+  TinyRun every_step("wavegan", train);
+  train_generator(every_step.options);
+  TinyRun deferred("wavegan", train);
+  deferred.options.deferred_loss_reads = true;
+  auto summary = train_generator(deferred.options);
+
+  const auto expected = lines_of(every_step.options.run_dir / "metrics.csv");
+  const auto lines = lines_of(deferred.options.run_dir / "metrics.csv");
+  ASSERT_EQ(lines.size(), 1u + 25u);
+  EXPECT_EQ(lines, expected);
+  for (int step : {10, 20, 25}) {
+    // The last two cells, generated and real diversity, are filled in.
+    EXPECT_NE(lines[step].back(), ',') << lines[step];
+  }
+  EXPECT_EQ(lines[11].back(), ',') << lines[11];
+  EXPECT_EQ(summary.step, 25);
+}
+
 TEST(GenTrainer, ResumingContinuesExactly) {
   TinyRun straight("wavegan", {{"steps", 4}});
   auto a = train_generator(straight.options);

@@ -114,6 +114,29 @@ TEST(SeganTrainer, NonFiniteLossStopsBeforeTheUpdate) {
   EXPECT_EQ(trainer.step(), 0);
 }
 
+// The path of devices other than the CPU, run on the CPU: the steps go on without reading their
+// losses, and check_finite() names the first step that diverged.
+TEST(SeganTrainer, DeferredChecksFindTheStepThatDiverged) {
+  torch::manual_seed(0);
+  SeganTrainer trainer(tiny_model(), tiny_training(), torch::kCPU);
+  trainer.set_deferred_checks(true);
+  auto [noisy, clean] = tone_batch();
+  trainer.train_step_tensors(noisy, clean);
+  trainer.check_finite();  // a finite step passes
+  trainer.train_step_tensors(noisy, clean);
+  auto bad_clean = clean.clone();
+  bad_clean[0][0][5] = std::numeric_limits<float>::quiet_NaN();
+  trainer.train_step_tensors(noisy, bad_clean);  // not read yet: no error
+  EXPECT_EQ(trainer.step(), 3);
+  try {
+    trainer.check_finite();
+    FAIL() << "a NaN loss passed check_finite";
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("at step 3"), std::string::npos) << e.what();
+  }
+  trainer.check_finite();  // reported once
+}
+
 TEST(SeganTrainer, GradientHookSeesBothNetworksBeforeTheirUpdates) {
   torch::manual_seed(0);
   SeganTrainer trainer(tiny_model(), tiny_training(), torch::kCPU);

@@ -209,7 +209,8 @@ void gen_train_figures(train::GenModels& models, const nlohmann::json& train_sec
   models.generator->train();
   models.discriminator->train();
   auto latent_batch = [&] {
-    return (torch::rand({bench.batch_size, models.latent_dim}) * 2 - 1).to(device);
+    return train::to_device_async(torch::rand({bench.batch_size, models.latent_dim}) * 2 - 1,
+                                  device);
   };
   torch::Tensor real;
   {
@@ -220,6 +221,7 @@ void gen_train_figures(train::GenModels& models, const nlohmann::json& train_sec
   int64_t step = 0;
   const double step_s = seconds_per_step(
       [&] { stepper.train_step([&] { return real; }, latent_batch, ++step); }, bench, device);
+  stepper.take_losses();  // throws if the timed steps diverged
   row["loss"] = train::gan_loss_name(step_options.loss);
   row["n_critic"] = step_options.n_critic;
   row["train_steps_per_s"] = 1.0 / step_s;

@@ -5,8 +5,13 @@
 //
 // Call order: make the generator (make_gen_models), construct a GenStep (it adds the
 // discriminator the loss needs and moves both networks to the device), optionally load
-// optimiser states and BEGAN's k_t from a checkpoint, then call train_step repeatedly.
+// optimiser states and BEGAN's k_t from a checkpoint, then call train_step repeatedly and
+// take_losses() every so often (each logging interval, and before every checkpoint).
 // Not thread-safe; it draws from LibTorch's global CPU generator (gradient penalty).
+//
+// On the CPU each loss is checked before its optimiser step. On other devices the losses stay
+// there until take_losses(), so that the host queues step after step without waiting for the
+// device; BEGAN is the exception, since its k_t control needs both energies every step.
 #pragma once
 
 #include <torch/torch.h>
@@ -15,9 +20,12 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_models.h"
+#include "rawgan/train/pending_losses.h"
 
 namespace rawgan::dist {
 class DataParallel;
@@ -42,12 +50,15 @@ struct GenStepOptions {
   static GenStepOptions from_json(const nlohmann::json& train);
 };
 
-/// Figures of the last train_step, for the log.
+/// Figures of one train_step, for the log.
 struct GenStepLosses {
+  int64_t step = 0;             ///< as given to train_step
   double discriminator = 0;     ///< of the last discriminator update, penalty included
   double generator = 0;         ///< BEGAN: L(G(z))
   double gradient_penalty = 0;  ///< WGAN-GP only
   double real_energy = 0;       ///< BEGAN only: L(x) of the last real batch
+  double began_k = 0;           ///< BEGAN only: k_t after this step's update
+  double began_m_global = 0;    ///< BEGAN only: M_global of this step
 };
 
 class GenStep {
@@ -63,14 +74,22 @@ class GenStep {
   /// normalised [batch, 1, F, T] images for SpecGAN), on the device.
   using BatchFn = std::function<torch::Tensor()>;
 
-  /// One generator step numbered `step` (for error messages): n_critic times, a real batch and
-  /// a latent batch [batch, latent_dim] are drawn (in that order) and the discriminator
-  /// updated; then a latent batch is drawn and the generator updated. Throws RuntimeError
-  /// before the optimiser step of a loss that is NaN or infinite.
-  const GenStepLosses& train_step(const BatchFn& real_batch, const BatchFn& latent_batch,
-                                  int64_t step);
+  /// One generator step numbered `step`: n_critic times, a real batch and a latent batch
+  /// [batch, latent_dim] are drawn (in that order) and the discriminator updated; then a latent
+  /// batch is drawn and the generator updated. The step's losses are queued for take_losses().
+  /// With checks at once (the CPU's default), throws RuntimeError before the optimiser step of a
+  /// loss that is NaN or infinite.
+  void train_step(const BatchFn& real_batch, const BatchFn& latent_batch, int64_t step);
 
-  const GenStepLosses& losses() const { return losses_; }
+  /// The losses of the steps since the last call, in step order; waits for the device. Throws
+  /// RuntimeError naming the first step and loss that is NaN or infinite (with deferred checks
+  /// that step's update has happened: write no checkpoint after it).
+  std::vector<GenStepLosses> take_losses();
+
+  /// Whether losses are checked only when read (the default off the CPU) or before each
+  /// optimiser step (the CPU's default). Lets the CPU run the device path, e.g. in tests.
+  void set_deferred_checks(bool deferred) { defer_checks_ = deferred; }
+
   const GenStepOptions& options() const { return options_; }
   torch::optim::Adam& generator_optimizer() { return *opt_g_; }
   torch::optim::Adam& discriminator_optimizer() { return *opt_d_; }
@@ -89,7 +108,12 @@ class GenStep {
   dist::DataParallel& parallel_;
   std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
   std::unique_ptr<BeganBalance> balance_;
-  GenStepLosses losses_;
+  bool defer_checks_;
+  // This step's losses (0-dimensional, on the device) until train_step queues them.
+  torch::Tensor discriminator_loss_, generator_loss_, gradient_penalty_, real_energy_;
+  PendingLosses pending_;
+  // BEGAN: k_t and M_global of each queued step, known on the host.
+  std::vector<std::pair<double, double>> began_;
 };
 
 }  // namespace rawgan::train

@@ -40,6 +40,9 @@ struct GenTrainOptions {
   std::string device = "auto";  ///< auto, cpu, cuda
   int n_threads = 0;            ///< 0: every hardware thread
   bool resume = false;          ///< continue run_dir/last.pt with its own configuration
+  /// Read the losses every 20 steps, as on a device, also on the CPU (which reads every step
+  /// by default); lets the CPU run the device path, e.g. in tests.
+  bool deferred_loss_reads = false;
   /// The data-parallel job this process is a rank of (rawgan/dist/data_parallel.h); null: one
   /// process. batch_size is then the global batch, split among the ranks.
   dist::DataParallel* parallel = nullptr;

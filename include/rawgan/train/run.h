@@ -18,6 +18,11 @@ torch::Device select_device(const std::string& name);
 /// thread (Debian's LibTorch otherwise starts with 1). Returns the count in effect.
 int set_thread_count(int n_threads);
 
+/// `host` (a CPU tensor) on `device` without waiting: through page-locked memory and a
+/// non-blocking copy on CUDA (a plain copy would wait for the device to finish all queued work);
+/// `host` itself on the CPU.
+torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device);
+
 /// Creates `run_dir` if needed. Without `resume`, throws UsageError when it already holds
 /// last.pt (a run is never overwritten by accident); with `resume`, throws InputError when it
 /// does not. Returns run_dir / "last.pt".

@@ -31,6 +31,7 @@
 #include "rawgan/models/segan.h"
 #include "rawgan/train/checkpoint.h"
 #include "rawgan/train/loss_scaler.h"
+#include "rawgan/train/pending_losses.h"
 
 namespace rawgan::train {
 
@@ -115,6 +116,11 @@ class SeganTrainer {
   /// RuntimeError naming the first step and loss that is NaN or infinite. Free on the CPU.
   void check_finite();
 
+  /// Whether train_step_tensors queues the losses for check_finite() (the default on devices
+  /// other than the CPU) or checks them at once (the CPU's default). Lets the CPU run the
+  /// device path, e.g. in tests.
+  void set_deferred_checks(bool deferred) { defer_checks_ = deferred; }
+
   /// Enhances pre-emphasised windows [batch, 1, window_samples] without gradients, in eval mode,
   /// at the training precision; float32 out.
   torch::Tensor enhance(const torch::Tensor& noisy, const torch::Tensor& z = {});
@@ -165,8 +171,9 @@ class SeganTrainer {
   int64_t step_ = 0;
   models::Precision precision_ = models::Precision::kFloat32;
   std::unique_ptr<LossScaler> generator_scaler_, discriminator_scaler_;  // fp16 only
-  // Steps whose losses check_finite() has not read yet (devices other than the CPU).
-  std::vector<std::pair<int64_t, SeganStepLossTensors>> unchecked_;
+  bool defer_checks_;
+  // Steps whose losses check_finite() has not read yet (deferred checks only).
+  PendingLosses pending_;
 };
 
 }  // namespace rawgan::train
