@@ -1,5 +1,6 @@
 #include "rawgan/dsp/emphasis.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 
@@ -33,6 +34,12 @@ void PreEmphasis::process(float* interleaved, int64_t n_frames) {
 DeEmphasis::DeEmphasis(float coefficient, int n_channels)
     : coefficient_(coefficient), last_output_(n_channels, 0.0f) {}
 
+void DeEmphasis::prime(const std::vector<float>& input_levels) {
+  if (coefficient_ == 0.0f || coefficient_ == 1.0f) return;
+  for (size_t c = 0; c < last_output_.size() && c < input_levels.size(); ++c)
+    last_output_[c] = input_levels[c] / (1.0f - coefficient_);
+}
+
 void DeEmphasis::process(float* interleaved, int64_t n_frames) {
   if (coefficient_ == 0.0f) return;
   const size_t n_channels = last_output_.size();
@@ -49,9 +56,18 @@ DcBlocker::DcBlocker(double cutoff_hz, int sample_rate_hz, int n_channels)
     pole_ = static_cast<float>(std::exp(-2.0 * M_PI * cutoff_hz / sample_rate_hz));
 }
 
+void DcBlocker::prime(const std::vector<float>& levels) {
+  // A constant input at the level gives y = 0 from the start.
+  for (size_t c = 0; c < last_input_.size() && c < levels.size(); ++c) {
+    last_input_[c] = levels[c];
+    last_output_[c] = 0.0f;
+  }
+}
+
 void DcBlocker::process(float* interleaved, int64_t n_frames) {
   if (pole_ == 0.0f) return;
   const size_t n_channels = last_input_.size();
+
   for (size_t i = 0; i < static_cast<size_t>(n_frames) * n_channels; ++i) {
     const size_t c = i % n_channels;
     const float x = interleaved[i];
@@ -59,6 +75,36 @@ void DcBlocker::process(float* interleaved, int64_t n_frames) {
     last_input_[c] = x;
     last_output_[c] = interleaved[i];
   }
+}
+
+ModelOutputFilter::ModelOutputFilter(float emphasis, double dc_block_hz, int sample_rate_hz,
+                                     int n_channels)
+    : de_emphasis_(emphasis, n_channels),
+      dc_blocker_(dc_block_hz, sample_rate_hz, n_channels),
+      emphasis_(emphasis),
+      n_channels_(n_channels) {}
+
+void ModelOutputFilter::process(float* interleaved, int64_t n_frames) {
+  if (!primed_ && n_frames > 0 && dc_blocker_.enabled()) {
+    const int64_t n = std::min(n_frames, kPrimeFrames);
+    std::vector<float> offset(n_channels_);
+    for (int c = 0; c < n_channels_; ++c) {
+      double sum = 0;
+      for (int64_t i = 0; i < n; ++i)
+        sum += interleaved[i * n_channels_ + c];
+      offset[c] = static_cast<float>(sum / n);
+    }
+    de_emphasis_.prime(offset);
+    // The blocker's input level is de-emphasis's output level.
+    std::vector<float> level = offset;
+    if (emphasis_ != 0.0f && emphasis_ != 1.0f)
+      for (float& v : level)
+        v /= 1.0f - emphasis_;
+    dc_blocker_.prime(level);
+    primed_ = true;
+  }
+  de_emphasis_.process(interleaved, n_frames);
+  dc_blocker_.process(interleaved, n_frames);
 }
 
 }  // namespace rawgan::dsp

@@ -56,8 +56,8 @@ class Enhancer::Stream {
         from_model_(enhancer.model_.sample_rate_hz, sample_rate_hz, n_channels),
         overlap_add_(enhancer.model_.model, enhancer.windowing_, n_channels, enhancer.device_),
         pre_emphasis_(enhancer.model_.pre_emphasis, n_channels),
-        de_emphasis_(enhancer.model_.pre_emphasis, n_channels),
-        dc_blocker_(enhancer.options_.dc_block_hz, enhancer.model_.sample_rate_hz, n_channels) {}
+        output_filter_(enhancer.model_.pre_emphasis, enhancer.options_.dc_block_hz,
+                       enhancer.model_.sample_rate_hz, n_channels) {}
 
   void process(const float* interleaved, int64_t n_frames, std::vector<float>& out) {
     n_in_ += n_frames;
@@ -95,8 +95,7 @@ class Enhancer::Stream {
   }
 
   void back_to_input_rate(std::vector<float>& out) {
-    de_emphasis_.process(enhanced_.data(), frames(enhanced_));
-    dc_blocker_.process(enhanced_.data(), frames(enhanced_));
+    output_filter_.process(enhanced_.data(), frames(enhanced_));
     restored_.clear();
     from_model_.process(enhanced_.data(), frames(enhanced_), restored_);
     append_limited(out);
@@ -113,8 +112,7 @@ class Enhancer::Stream {
   audio::Resampler from_model_;
   OverlapAdd overlap_add_;
   dsp::PreEmphasis pre_emphasis_;
-  dsp::DeEmphasis de_emphasis_;
-  dsp::DcBlocker dc_blocker_;
+  dsp::ModelOutputFilter output_filter_;
   std::vector<float> model_rate_;
   std::vector<float> enhanced_;
   std::vector<float> restored_;

@@ -25,8 +25,7 @@ LiveEnhancer::LiveEnhancer(EnhancementModel model, const LiveEnhancerOptions& op
       lookahead_(options.lookahead_samples > 0 ? options.lookahead_samples
                                                : model_.window_samples / 4),
       pre_emphasis_(model_.pre_emphasis, 1),
-      de_emphasis_(model_.pre_emphasis, 1),
-      dc_blocker_(options.dc_block_hz, model_.sample_rate_hz, 1) {
+      output_filter_(model_.pre_emphasis, options.dc_block_hz, model_.sample_rate_hz, 1) {
   if (!model_.model) throw UsageError("live enhancement needs a model");
   if (model_.sample_rate_hz <= 0 || window_ <= 0)
     throw UsageError("live enhancement: the model needs a positive rate and window");
@@ -74,8 +73,7 @@ void LiveEnhancer::process(const float* input, float* output) {
   }
   std::copy(kept + hop_, kept + hop_ + n_fade, tail_.begin());
 
-  de_emphasis_.process(output, hop_);
-  dc_blocker_.process(output, hop_);
+  output_filter_.process(output, hop_);
 }
 
 std::string LiveEnhancer::describe() const {

@@ -73,11 +73,11 @@ std::vector<float> SeganValidator::enhance(SeganTrainer& trainer, const std::vec
   }
   auto flat = torch::cat(outputs, 0).flatten().contiguous();
   std::vector<float> enhanced(flat.data_ptr<float>(), flat.data_ptr<float>() + n);
-  dsp::de_emphasis(enhanced, model_.pre_emphasis);
   // As rawgan enhance does: de-emphasis amplifies a small offset of the generator 20 times,
   // and scoring that offset would choose best.pt by it rather than by the speech.
-  dsp::DcBlocker dc_blocker(dsp::kDefaultDcBlockHz, model_.sample_rate_hz, 1);
-  dc_blocker.process(enhanced.data(), n);
+  dsp::ModelOutputFilter output_filter(model_.pre_emphasis, dsp::kDefaultDcBlockHz,
+                                       model_.sample_rate_hz, 1);
+  output_filter.process(enhanced.data(), n);
   return enhanced;
 }
 

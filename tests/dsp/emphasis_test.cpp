@@ -83,5 +83,64 @@ TEST(Emphasis, DcBlockerRemovesAnOffsetAndKeepsSpeechBand) {
   EXPECT_EQ(y, (std::vector<float>{0.1f, -0.2f, 0.3f}));
 }
 
+TEST(Emphasis, DcBlockerStartsWithoutATransientForAnOffsetPresentFromTheStart) {
+  constexpr int kRate = 8000;
+  std::vector<float> x(800, 0.1f);
+  DcBlocker blocker(20.0, kRate, 1);
+  blocker.prime({0.1f});
+  blocker.process(x.data(), static_cast<int64_t>(x.size()));
+  // From zero state the first output would be the whole offset, 0.1.
+  for (size_t i = 0; i < x.size(); ++i)
+    ASSERT_NEAR(x[i], 0.0f, 1e-6f) << i;
+}
+
+// A model's pre-emphasised output: a 440 Hz tone, pre-emphasised, plus a constant offset, in two
+// channels (the second without the offset).
+std::vector<float> model_output(int rate, int64_t n, float offset) {
+  std::vector<float> tone = test::sine(440.0, rate, n, 0.1f).samples;
+  pre_emphasis(tone);
+  std::vector<float> interleaved;
+  for (float v : tone) {
+    interleaved.push_back(v + offset);
+    interleaved.push_back(v);
+  }
+  return interleaved;
+}
+
+TEST(Emphasis, ModelOutputFilterRemovesAnOffsetWithoutAThump) {
+  constexpr int kRate = 8000;
+  constexpr int64_t kFrames = 4000;
+  std::vector<float> y = model_output(kRate, kFrames, 0.005f);
+  ModelOutputFilter filter(kDefaultEmphasis, 20.0, kRate, 2);
+  filter.process(y.data(), kFrames);
+  // De-emphasis alone would turn the offset into 0.005 / (1 - 0.95) = 0.1 of DC, and a blocker
+  // after it would begin with a transient of about that size. Both channels come out as the
+  // same tone, from the first sample on, to within the 20 Hz high-pass's effect on 440 Hz.
+  float worst = 0;
+  for (int64_t i = 0; i < kFrames; ++i)
+    worst = std::max(worst, std::fabs(y[2 * i] - y[2 * i + 1]));
+  EXPECT_LT(worst, 0.005f);
+  double peak = 0;
+  for (int64_t i = 0; i < kFrames; ++i)
+    peak = std::max(peak, std::abs(static_cast<double>(y[2 * i])));
+  EXPECT_NEAR(peak, 0.1, 0.01);
+}
+
+TEST(Emphasis, ModelOutputFilterInBlocksMatchesOneBlock) {
+  constexpr int kRate = 8000;
+  constexpr int64_t kFrames = 3000;
+  std::vector<float> whole = model_output(kRate, kFrames, 0.01f);
+  std::vector<float> blocks = whole;
+  ModelOutputFilter one(kDefaultEmphasis, 20.0, kRate, 2);
+  one.process(whole.data(), kFrames);
+  // The first block holds the frames the offset is estimated from, the others are shorter.
+  ModelOutputFilter many(kDefaultEmphasis, 20.0, kRate, 2);
+  constexpr int64_t kFirst = ModelOutputFilter::kPrimeFrames;
+  many.process(blocks.data(), kFirst);
+  for (int64_t start = kFirst; start < kFrames; start += 100)
+    many.process(blocks.data() + 2 * start, std::min<int64_t>(100, kFrames - start));
+  EXPECT_EQ(blocks, whole);
+}
+
 }  // namespace
 }  // namespace rawgan::dsp

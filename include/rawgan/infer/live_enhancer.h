@@ -64,8 +64,7 @@ class LiveEnhancer {
   std::vector<float> history_;  // the last window of pre-emphasised input
   std::vector<float> tail_;     // the previous run's output just past its kept stretch
   dsp::PreEmphasis pre_emphasis_;
-  dsp::DeEmphasis de_emphasis_;
-  dsp::DcBlocker dc_blocker_;
+  dsp::ModelOutputFilter output_filter_;
 };
 
 }  // namespace rawgan::infer
