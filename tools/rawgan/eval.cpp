@@ -11,12 +11,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +23,7 @@
 #include "rawgan/audio/files.h"
 #include "rawgan/metrics/metrics.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/format.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
 #include "rawgan/util/progress.h"
@@ -87,14 +86,10 @@ std::vector<float> load_processed(const fs::path& path, const fs::path& clean_pa
   const int64_t diff = int64_t(processed.samples.size()) - int64_t(clean_length);
   if (std::abs(diff) > kMaxTrimSamples) {
     // Durations: the file may be at another rate than its reference, and was resampled.
-    auto seconds = [&](size_t n) {
-      std::ostringstream text;
-      text << std::fixed << std::setprecision(3) << double(n) / sample_rate_hz << " s";
-      return text.str();
-    };
-    throw InputError(path.string() + " lasts " + seconds(processed.samples.size()) +
+    const double rate = sample_rate_hz;
+    throw InputError(path.string() + " lasts " + format_seconds(processed.samples.size() / rate) +
                      " but its reference " + clean_path.string() + " lasts " +
-                     seconds(clean_length));
+                     format_seconds(clean_length / rate));
   }
   if (diff != 0)
     log::warn(path.string(), ": length differs from ", clean_path.string(), " by ", diff,
