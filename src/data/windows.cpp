@@ -2,24 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <random>
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/dsp/emphasis.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/format.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
 #include "rawgan/util/progress.h"
 
 namespace rawgan::data {
 namespace {
-
-std::string seconds(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3f s", value);
-  return text;
-}
 
 double peak_dbfs(const std::vector<float>& samples) {
   float peak = 0.0f;
@@ -72,9 +66,9 @@ bool load_pair(const FilePair& pair, const WindowOptions& options, LoadedPair& l
     if (difference > options.max_length_mismatch_samples) {
       // Durations, not sample counts: the files may be at another rate than the model's.
       const double rate = options.sample_rate_hz;
-      throw InputError(pair.noisy.string() + " (" + seconds(n_noisy / rate) + ") and " +
-                       pair.clean.string() + " (" + seconds(n_clean / rate) +
-                       ") differ in length by " + seconds(difference / rate) + " (" +
+      throw InputError(pair.noisy.string() + " (" + format_seconds(n_noisy / rate) + ") and " +
+                       pair.clean.string() + " (" + format_seconds(n_clean / rate) +
+                       ") differ in length by " + format_seconds(difference / rate) + " (" +
                        std::to_string(difference) + " samples at the model's " +
                        std::to_string(options.sample_rate_hz) + " Hz); at most " +
                        std::to_string(options.max_length_mismatch_samples) + " are trimmed");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "check.h"
 #include "rawgan/dsp/stft.h"
@@ -141,15 +143,78 @@ const std::vector<std::string>& metric_names() {
   return names;
 }
 
+std::vector<LengthProblem> length_problems(const std::vector<float>& clean, int sample_rate_hz) {
+  const int64_t length = static_cast<int64_t>(clean.size());
+  std::vector<LengthProblem> problems;
+  // "3 samples at 16000 Hz, fewer than the 600 it needs (a 30 ms frame and a 7.5 ms hop)"
+  auto too_few = [&](const char* metric, bool undefined, int64_t min_samples,
+                     const std::string& what) {
+    if (length >= min_samples) return;
+    std::ostringstream reason;
+    reason << length << " samples at " << sample_rate_hz << " Hz, fewer than the " << min_samples
+           << " it needs (" << what << ")";
+    problems.push_back({metric, undefined, min_samples, reason.str()});
+  };
+  auto ms = [](double value) {
+    std::ostringstream text;
+    text << value << " ms";
+    return text.str();
+  };
+  too_few("snr", true, 1, "one sample");
+  too_few("si_sdr", true, 2, "two, as the mean is removed");
+
+  // The framing of segmental_snr_db and log_spectral_distance_db with their defaults.
+  const SegmentalSnrOptions ssnr;
+  const int64_t frame = std::lround(ssnr.frame_ms / 1000.0 * sample_rate_hz);
+  const int64_t hop = static_cast<int64_t>(std::floor(frame * (1.0 - ssnr.overlap)));
+  too_few("ssnr", true, frame + hop,
+          "a " + ms(ssnr.frame_ms) + " frame and a " + ms(ssnr.frame_ms * (1.0 - ssnr.overlap)) +
+              " hop");
+  const LsdOptions lsd;
+  const int64_t lsd_frame =
+      std::max<int64_t>(2, std::lround(lsd.frame_ms / 1000.0 * sample_rate_hz));
+  too_few("lsd", false, lsd_frame,
+          "one " + ms(lsd.frame_ms) + " frame, without which its frames are mostly zero padding");
+
+  // STOI's frames are those above its silence threshold, so a long but nearly silent file can
+  // lack them too.
+  const int64_t n_stoi_frames = stoi_frames(clean, sample_rate_hz);
+  if (n_stoi_frames < kStoiMinFrames) {
+    const int64_t min_samples = stoi_min_samples(sample_rate_hz);
+    std::ostringstream reason;
+    if (length < min_samples) {
+      reason << length << " samples at " << sample_rate_hz << " Hz, fewer than the " << min_samples
+             << " it needs (" << kStoiMinFrames
+             << " frames of 25.6 ms at a 12.8 ms hop, at 10 kHz)";
+    } else {
+      reason << n_stoi_frames << " of its frames are above the silence threshold (40 dB under "
+             << "the loudest frame), fewer than the " << kStoiMinFrames << " it needs";
+    }
+    for (const char* metric : {"stoi", "estoi"})
+      problems.push_back({metric, true, min_samples, reason.str()});
+  }
+  return problems;
+}
+
 MetricValues compute_all(const std::vector<float>& clean, const std::vector<float>& processed,
                          int sample_rate_hz) {
+  detail::require_equal_lengths(clean, processed, "metrics");
+  const double kUndefined = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> undefined;
+  for (const LengthProblem& problem : length_problems(clean, sample_rate_hz))
+    if (problem.undefined) undefined.push_back(problem.metric);
+  auto defined = [&undefined](const char* metric) {
+    return std::find(undefined.begin(), undefined.end(), metric) == undefined.end();
+  };
+
   MetricValues values;
-  values.snr_db = snr_db(clean, processed);
-  values.segmental_snr_db = segmental_snr_db(clean, processed, sample_rate_hz);
-  values.si_sdr_db = si_sdr_db(clean, processed);
+  values.snr_db = defined("snr") ? snr_db(clean, processed) : kUndefined;
+  values.segmental_snr_db =
+      defined("ssnr") ? segmental_snr_db(clean, processed, sample_rate_hz) : kUndefined;
+  values.si_sdr_db = defined("si_sdr") ? si_sdr_db(clean, processed) : kUndefined;
   values.lsd_db = log_spectral_distance_db(clean, processed, sample_rate_hz);
-  values.stoi = stoi(clean, processed, sample_rate_hz);
-  values.estoi = estoi(clean, processed, sample_rate_hz);
+  values.stoi = defined("stoi") ? stoi(clean, processed, sample_rate_hz) : kUndefined;
+  values.estoi = defined("estoi") ? estoi(clean, processed, sample_rate_hz) : kUndefined;
   return values;
 }
 

@@ -19,7 +19,7 @@ constexpr int kFft = 512;
 constexpr int kBins = kFft / 2 + 1;
 constexpr int kBands = 15;
 constexpr double kLowestCentreHz = 150;
-constexpr int kSegmentFrames = 30;
+constexpr int kSegmentFrames = kStoiMinFrames;
 constexpr double kBetaDb = -15;
 constexpr double kDynamicRangeDb = 40;
 constexpr double kEps = 2.220446049250313e-16;
@@ -224,6 +224,24 @@ double intelligibility(const std::vector<float>& clean, const std::vector<float>
 }
 
 }  // namespace
+
+int64_t stoi_frames(const std::vector<float>& clean, int sample_rate_hz) {
+  std::vector<double> x = to_10khz(clean, sample_rate_hz);
+  std::vector<double> unused = x;
+  remove_silent_frames(x, unused);
+  return count_frames(x.size());
+}
+
+int64_t stoi_min_samples(int sample_rate_hz) {
+  // With no frame silent, the n frames count_frames finds overlap-add to a signal in which it
+  // finds n - 1 (its bound is strict), so 30 frames need more than 256 + 30 * 128 samples.
+  const int64_t min_samples_10khz = kFrame + int64_t(kSegmentFrames) * kHop + 1;
+  if (sample_rate_hz == kRateHz) return min_samples_10khz;
+  // audio::resample makes round(n * 10000 / rate) samples, which reaches the minimum m from
+  // n >= (m - 1/2) rate / 10000.
+  const int64_t numerator = (2 * min_samples_10khz - 1) * int64_t(sample_rate_hz);
+  return (numerator + 2 * kRateHz - 1) / (2 * kRateHz);
+}
 
 double stoi(const std::vector<float>& clean, const std::vector<float>& processed,
             int sample_rate_hz) {

@@ -241,7 +241,14 @@ void GenTrainer::load_data(const CheckpointReader* reader) {
   clip_options.sample_rate_hz = static_cast<int>(models_.sample_rate_hz);
   clip_options.clip_samples = models_.n_samples;
   clip_options.max_clips_per_file = train_.max_clips_per_file;
-  auto clips = data::load_clips(options_.clips_dir, clip_options).clips;
+  data::ClipSet clip_set = data::load_clips(options_.clips_dir, clip_options);
+  const nlohmann::json data_record = run_data_record({{"--clips", options_.clips_dir}}, "files",
+                                                     static_cast<int64_t>(clip_set.files.size()));
+  // On resume config_ still holds the checkpoint's record (null in older checkpoints).
+  if (reader && parallel_.is_main())
+    warn_if_data_changed(reader->path(), config_.value("data", nlohmann::json()), data_record);
+  config_["data"] = data_record;
+  torch::Tensor clips = clip_set.clips;
   if (models_.kind == "wavegan") {
     data_ = clips.unsqueeze(1);
   } else {

@@ -78,6 +78,61 @@ torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device) {
   return host.pin_memory().to(device, /*non_blocking=*/true);
 }
 
+nlohmann::json run_data_record(
+    const std::vector<std::pair<std::string, std::filesystem::path>>& folders,
+    const std::string& count_name, int64_t count) {
+  nlohmann::json named = nlohmann::json::object();
+  for (const auto& [option, folder] : folders) {
+    std::error_code ec;
+    std::filesystem::path normal = std::filesystem::absolute(folder, ec).lexically_normal();
+    if (ec) normal = folder.lexically_normal();
+    // "/a/b/" and "/a/b" are one folder; the first has an empty last component.
+    if (normal.filename().empty() && normal != normal.root_path()) normal = normal.parent_path();
+    named[option] = normal.string();
+  }
+  return {{"folders", named}, {"n_" + count_name, count}};
+}
+
+std::string describe_data_change(const nlohmann::json& recorded, const nlohmann::json& current) {
+  if (!recorded.is_object() || !current.is_object()) return "";
+  std::string change;
+  auto add = [&change](const std::string& part) { change += (change.empty() ? "" : "; ") + part; };
+
+  // Folders: changed, newly given, or no longer given (e.g. --valid-noisy).
+  const auto no_folders = nlohmann::json::object();
+  const auto& was = recorded.contains("folders") ? recorded["folders"] : no_folders;
+  const auto& now = current.contains("folders") ? current["folders"] : no_folders;
+  for (const auto& [option, folder] : now.items()) {
+    if (!was.contains(option))
+      add(option + " " + folder.get<std::string>() + ", was not given");
+    else if (was[option] != folder)
+      add(option + " " + folder.get<std::string>() + ", was " + was[option].get<std::string>());
+  }
+  for (const auto& [option, folder] : was.items())
+    if (!now.contains(option)) add(option + " not given, was " + folder.get<std::string>());
+
+  // Counts: "n_pairs": 3 reads "3 pairs".
+  for (const auto& [key, count] : current.items()) {
+    if (key.rfind("n_", 0) != 0 || !recorded.contains(key) || recorded[key] == count) continue;
+    add(count.dump() + " " + key.substr(2) + ", was " + recorded[key].dump());
+  }
+  return change;
+}
+
+void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohmann::json& recorded,
+                          const nlohmann::json& current) {
+  if (recorded.is_null()) {
+    log::debug(checkpoint.string(), ": no record of the data it was trained on (an older ",
+               "checkpoint); the data given is not compared with it");
+    return;
+  }
+  const std::string change = describe_data_change(recorded, current);
+  if (change.empty()) return;
+  log::warn(checkpoint.string(),
+            ": --resume is given other data than the run was trained on: ", change,
+            "; continuing (expected if the same data only moved)");
+}
+
 void require_finite(const std::string& what, double value, int64_t step) {
   if (std::isfinite(value)) return;
   std::ostringstream message;

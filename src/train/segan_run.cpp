@@ -5,6 +5,9 @@
 #include <limits>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "rawgan/data/batch_loader.h"
 #include "rawgan/data/pairs.h"
@@ -106,9 +109,11 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   std::optional<CheckpointReader> reader;
   std::error_code ec;
   prepare_run_dir(options.run_dir, options.resume);
+  nlohmann::json recorded_data;  // null: a new run, or a checkpoint from before the record
   if (options.resume) {
     reader.emplace(last_path, "segan", options.device);
     adopt_checkpoint_options(*reader, options);
+    recorded_data = reader->header().config.value("data", nlohmann::json());
   }
   const SeganTrainOptions& train = options.train;
   train.validate();
@@ -127,6 +132,18 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   } else {
     split = data::split_pairs(pairs, train.validation_fraction, train.seed);
   }
+  // What the checkpoint records of the data: the folders, and the pairs found in --noisy and
+  // --clean before any are held out for validation.
+  std::vector<std::pair<std::string, fs::path>> folders = {{"--noisy", options.noisy_dir},
+                                                           {"--clean", options.clean_dir}};
+  if (!options.valid_noisy_dir.empty()) {
+    folders.emplace_back("--valid-noisy", options.valid_noisy_dir);
+    folders.emplace_back("--valid-clean", options.valid_clean_dir);
+  }
+  const nlohmann::json data_record =
+      run_data_record(folders, "pairs", static_cast<int64_t>(pairs.size()));
+  if (options.resume && parallel.is_main())
+    warn_if_data_changed(last_path, recorded_data, data_record);
   const auto window_opts = window_options(options.model, train);
   data::PairedWindows windows(split.train, window_opts);
   SeganValidator validator(load_validation(split.valid, window_opts), options.model, train);
@@ -173,6 +190,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   auto save = [&](const fs::path& path) {
     CheckpointHeader header;
     header.preset = options.preset;
+    header.config["data"] = data_record;
     header.epoch = trainer.step() / steps_per_epoch;
     header.best_metric = best_gain_db;
     trainer.save(path, header, data_rng);

@@ -321,7 +321,10 @@ nlohmann::json SeganTrainer::config() const {
 void SeganTrainer::save(const std::filesystem::path& path, CheckpointHeader header,
                         const std::mt19937_64& data_rng) const {
   header.kind = "segan";
-  header.config = config();
+  nlohmann::json full = config();
+  // The run, not the trainer, knows the data folders (train/run.h).
+  if (header.config.contains("data")) full["data"] = header.config["data"];
+  header.config = std::move(full);
   header.step = step_;
   CheckpointWriter writer(std::move(header));
   writer.add_module("generator", *generator_);

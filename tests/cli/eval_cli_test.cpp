@@ -106,5 +106,72 @@ TEST(EvalCli, MissingUnmatchedAndMismatchedFilesExitWithThree) {
   EXPECT_EQ(run_cli({"eval", "--clean", f("nothing"), "--system", "a=" + f("clean")}).exit_code, 3);
 }
 
+TEST(EvalCli, MetricsAFileIsTooShortForAreWarnedAboutAndLeftOut) {
+  test::TempDir dir;
+  // A 3-sample pair beside a 1 s one; float32 keeps the samples exact.
+  const audio::Audio tiny{{0.1f, -0.2f, 0.3f}, 16000, 1};
+  const audio::Audio tiny_processed{{0.1f, -0.1f, 0.3f}, 16000, 1};
+  const audio::Audio clean = test::sine(300, 16000, 16000, 0.3f);
+  audio::write(dir / "clean/tiny.wav", tiny, audio::SampleFormat::kFloat32);
+  audio::write(dir / "sys/tiny.wav", tiny_processed, audio::SampleFormat::kFloat32);
+  audio::write(dir / "clean/long.wav", clean, audio::SampleFormat::kFloat32);
+  audio::write(dir / "sys/long.wav", add(clean, test::white_noise(16000, 16000, 0.05f, 1)),
+               audio::SampleFormat::kFloat32);
+
+  const std::string report = (dir / "report.json").string();
+  auto result = run_cli({"eval", "--clean", (dir / "clean").string(), "--system",
+                         "sys=" + (dir / "sys").string(), "--json", report, "-q"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // Segmental SNR needs a 30 ms frame and a 7.5 ms hop (480 + 120 samples at 16 kHz), LSD one
+  // 32 ms frame (512); the warnings name the reference, its length and the minimum.
+  const std::string tiny_path = (dir / "clean/tiny.wav").string();
+  EXPECT_NE(result.err.find(tiny_path +
+                            ": ssnr is not computed: 3 samples at 16000 Hz, fewer than the 600 "
+                            "it needs"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find(tiny_path + ": stoi is not computed: 3 samples"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find(tiny_path + ": estoi is not computed"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find(tiny_path + ": lsd means little: 3 samples at 16000 Hz, fewer than "
+                                        "the 512 it needs"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("long.wav"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("sys: ssnr is over 1 of 2 files (1 too short for it)"),
+            std::string::npos)
+      << result.err;
+
+  // The JSON lists what was not computed instead of a value (null means +inf there), and the
+  // means are over the files that have one.
+  std::ifstream in(report);
+  const nlohmann::json json = nlohmann::json::parse(in);
+  const auto& sys = json["systems"]["sys"];
+  const auto& tiny_values = sys["files"]["tiny"];
+  EXPECT_EQ(tiny_values["not_computed"], nlohmann::json({"ssnr", "stoi", "estoi"}));
+  EXPECT_FALSE(tiny_values.contains("ssnr"));
+  EXPECT_TRUE(tiny_values["snr"].is_number());
+  EXPECT_TRUE(tiny_values["lsd"].is_number());
+  EXPECT_FALSE(sys["files"]["long"].contains("not_computed"));
+  EXPECT_EQ(sys["n_computed"]["ssnr"], 1);
+  EXPECT_EQ(sys["n_computed"]["snr"], 2);
+  EXPECT_DOUBLE_EQ(sys["mean"]["stoi"].get<double>(), sys["files"]["long"]["stoi"].get<double>());
+
+  // Only the tiny pair: no value at all, shown as "-" and left out of the JSON's means.
+  std::filesystem::remove(dir / "clean/long.wav");
+  std::filesystem::remove(dir / "sys/long.wav");
+  auto alone = run_cli({"eval", "--clean", (dir / "clean").string(), "--system",
+                        "sys=" + (dir / "sys").string(), "--json", report, "-q"});
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_NE(alone.err.find("sys: no file is long enough for ssnr (shown as -)"), std::string::npos)
+      << alone.err;
+  std::ifstream again(report);
+  const nlohmann::json alone_json = nlohmann::json::parse(again);
+  EXPECT_EQ(alone_json["systems"]["sys"]["n_computed"]["stoi"], 0);
+  EXPECT_FALSE(alone_json["systems"]["sys"]["mean"].contains("stoi"));
+  EXPECT_TRUE(alone_json["systems"]["sys"]["mean"]["snr"].is_number());
+}
+
 }  // namespace
 }  // namespace rawgan

@@ -148,6 +148,40 @@ TEST_F(GenerateCli, LongerThanEveryPresetSaysWhatTheModelAllows) {
   EXPECT_EQ(result.err.find("none"), std::string::npos) << result.err;
 }
 
+TEST_F(GenerateCli, ExistingClipsAreKeptUnlessOverwriteIsPassed) {
+  TempDir out;
+  auto generate = [&](const std::string& n_clips, bool overwrite) {
+    std::vector<std::string> args = {"generate",          "--model", model(), "-o",
+                                     out.path().string(), "-n",      n_clips};
+    if (overwrite) args.push_back("--overwrite");
+    return run_cli(args);
+  };
+  ASSERT_EQ(generate("2", false).exit_code, 0);
+  const auto first = out / "clip_000.wav";
+  const std::string before = slurp(first);
+
+  // Three clips into the folder of two: refused before anything is written, naming the first
+  // file in the way and how many of the three would be replaced.
+  auto refused = generate("3", false);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find(first.string() + " already exists (2 of the 3 files"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("choose another -o folder or pass --overwrite"), std::string::npos)
+      << refused.err;
+  EXPECT_EQ(files_in(out.path()).size(), 2u);
+  EXPECT_TRUE(slurp(first) == before);
+
+  // With --overwrite the run goes ahead: a placeholder in the place of a clip becomes a clip
+  // (the tiny model may make nearly the same clip from any seed, so comparing clips would not
+  // show that a file was replaced).
+  std::ofstream(first) << "placeholder";
+  auto result = generate("3", true);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(files_in(out.path()).size(), 3u);
+  EXPECT_EQ(audio::probe(first).n_frames, 16384);
+}
+
 TEST_F(GenerateCli, OutputNamedLikeAnAudioFileIsRefused) {
   TempDir dir;
   auto result =

@@ -79,6 +79,77 @@ TEST(TrainCli, TrainsResumesAndKeepsCheckpoints) {
       << result.err;
 }
 
+// `n_pairs` pairs of tones, clean and with white noise, in dir/noisy and dir/clean.
+void write_pairs(const fs::path& dir, int n_pairs) {
+  fs::create_directories(dir / "noisy");
+  fs::create_directories(dir / "clean");
+  for (int i = 0; i < n_pairs; ++i) {
+    const std::string name = "pair_" + std::to_string(i) + ".wav";
+    audio::Audio clean = test::sine(300.0 * (i + 1), 16000, 4096);
+    audio::Audio noisy = clean;
+    const audio::Audio noise = test::white_noise(16000, 4096, 0.05f, static_cast<uint32_t>(i));
+    for (size_t k = 0; k < noisy.samples.size(); ++k)
+      noisy.samples[k] += noise.samples[k];
+    audio::write(dir / "clean" / name, clean);
+    audio::write(dir / "noisy" / name, noisy);
+  }
+}
+
+TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
+  test::TempDir dir;
+  write_pairs(dir / "a", 2);
+  write_pairs(dir / "b", 3);
+  const auto preset = write_tiny_preset(dir).string();
+  auto train = [&](const std::string& noisy, const std::string& clean, const char* steps,
+                   bool resume) {
+    std::vector<std::string> args = {"train",
+                                     "--noisy",
+                                     noisy,
+                                     "--clean",
+                                     clean,
+                                     "--preset",
+                                     preset,
+                                     "--out",
+                                     (dir / "run").string(),
+                                     "--device",
+                                     "cpu",
+                                     "--threads",
+                                     "1",
+                                     "--validation-fraction",
+                                     "0",
+                                     "--steps",
+                                     steps,
+                                     "--quiet"};
+    if (resume) args.push_back("--resume");
+    return run_cli(args);
+  };
+  const std::string a_noisy = (dir / "a" / "noisy").string(),
+                    a_clean = (dir / "a" / "clean").string();
+  ASSERT_EQ(train(a_noisy, a_clean, "1", false).exit_code, 0);
+
+  // The same folders, named another way: no warning.
+  auto same = train(a_noisy + "/", (dir / "b" / ".." / "a" / "clean").string(), "2", true);
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.err.find("other data"), std::string::npos) << same.err;
+
+  // Other folders (past --quiet): each folder that changed and the count of pairs, and the
+  // run goes on.
+  const std::string b_noisy = (dir / "b" / "noisy").string(),
+                    b_clean = (dir / "b" / "clean").string();
+  auto other = train(b_noisy, b_clean, "3", true);
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(other.err.find((dir / "run" / "last.pt").string() +
+                           ": --resume is given other data than the run was trained on: "),
+            std::string::npos)
+      << other.err;
+  EXPECT_NE(other.err.find("--clean " + b_clean + ", was " + a_clean), std::string::npos)
+      << other.err;
+  EXPECT_NE(other.err.find("--noisy " + b_noisy + ", was " + a_noisy), std::string::npos)
+      << other.err;
+  EXPECT_NE(other.err.find("3 pairs, was 2"), std::string::npos) << other.err;
+  EXPECT_NE(other.out.find("trained 3 steps"), std::string::npos) << other.out;
+}
+
 TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {
   RAWGAN_REQUIRE_SHARED_DATA(data);
   test::TempDir dir;

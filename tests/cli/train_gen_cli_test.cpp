@@ -28,6 +28,28 @@ TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
   auto resumed = run_cli(resumed_args);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("steps 3"), std::string::npos) << resumed.out;
+  EXPECT_EQ(resumed.err.find("other data"), std::string::npos) << resumed.err;
+}
+
+TEST(TrainGenCli, ResumeOnAnotherClipFolderWarnsNamingItAndTheFileCount) {
+  TempDir dir;
+  const std::vector<std::string> args = tiny_train_gen_run(dir);
+  ASSERT_EQ(run_cli(args).exit_code, 0);
+  const auto clips = dir / "clips";
+  const auto more = dir / "more";
+  make_clips(more);
+  audio::write(more / "extra.wav", sine(900.0, 22050, 9000));
+
+  auto resumed_args = args;
+  resumed_args[2] = more.string();  // the value of --clips
+  resumed_args.insert(resumed_args.end(), {"--resume", "--steps", "3", "--quiet"});
+  auto resumed = run_cli(resumed_args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("--resume is given other data than the run was trained on: --clips " +
+                             more.string() + ", was " + clips.string() + "; 5 files, was 4"),
+            std::string::npos)
+      << resumed.err;
+  EXPECT_NE(resumed.out.find("steps 3"), std::string::npos) << resumed.out;
 }
 
 TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "rawgan/metrics/stoi.h"
 #include "rawgan/util/error.h"
 #include "support/test_support.h"
 
@@ -80,6 +81,65 @@ TEST(Metrics, ComputeAllIsFiniteOnNoisyPairAndNamesEveryValue) {
   ASSERT_EQ(values.as_vector().size(), metric_names().size());
   for (double v : values.as_vector())
     EXPECT_TRUE(std::isfinite(v));
+}
+
+const LengthProblem* find_problem(const std::vector<LengthProblem>& problems,
+                                  const std::string& metric) {
+  for (const LengthProblem& problem : problems)
+    if (problem.metric == metric) return &problem;
+  return nullptr;
+}
+
+TEST(LengthProblems, ThreeSamplesAreTooShortForFramedMetricsOnly) {
+  const std::vector<float> s = {0.1f, -0.2f, 0.3f};
+  const auto problems = length_problems(s, 16000);
+  EXPECT_EQ(find_problem(problems, "snr"), nullptr);
+  EXPECT_EQ(find_problem(problems, "si_sdr"), nullptr);
+  for (const std::string metric : {"ssnr", "stoi", "estoi"}) {
+    const LengthProblem* problem = find_problem(problems, metric);
+    ASSERT_NE(problem, nullptr) << metric;
+    EXPECT_TRUE(problem->undefined) << metric;
+  }
+  // One 30 ms frame and a 7.5 ms hop at 16 kHz; STOI's 4097 samples at 10 kHz, resampled.
+  EXPECT_EQ(find_problem(problems, "ssnr")->min_samples, 480 + 120);
+  EXPECT_EQ(find_problem(problems, "stoi")->min_samples, stoi_min_samples(16000));
+  // LSD is computed, on frames that are mostly zero padding.
+  ASSERT_NE(find_problem(problems, "lsd"), nullptr);
+  EXPECT_FALSE(find_problem(problems, "lsd")->undefined);
+  EXPECT_EQ(find_problem(problems, "lsd")->min_samples, 512);
+
+  const auto one = length_problems({0.1f}, 16000);
+  ASSERT_NE(find_problem(one, "si_sdr"), nullptr);
+  EXPECT_EQ(find_problem(one, "snr"), nullptr);
+  ASSERT_NE(find_problem(length_problems({}, 16000), "snr"), nullptr);
+
+  // Long enough noise (no silent frame) has no problem.
+  EXPECT_TRUE(length_problems(test::white_noise(16000, 16000, 0.1f, 1).samples, 16000).empty());
+}
+
+TEST(LengthProblems, SegmentalSnrMinimumIsWhereItsFirstFrameAppears) {
+  // Identical signals score the 35 dB ceiling once a frame exists and min_db (-10) before.
+  const auto s = test::white_noise(16000, 16000, 0.1f, 2).samples;
+  const int64_t n = find_problem(length_problems({0.0f}, 16000), "ssnr")->min_samples;
+  const std::vector<float> enough(s.begin(), s.begin() + n);
+  const std::vector<float> short_by_one(s.begin(), s.begin() + n - 1);
+  EXPECT_DOUBLE_EQ(segmental_snr_db(enough, enough, 16000), 35.0);
+  EXPECT_DOUBLE_EQ(segmental_snr_db(short_by_one, short_by_one, 16000), -10.0);
+  EXPECT_EQ(find_problem(length_problems(enough, 16000), "ssnr"), nullptr);
+  EXPECT_NE(find_problem(length_problems(short_by_one, 16000), "ssnr"), nullptr);
+}
+
+TEST(Metrics, ComputeAllLeavesUndefinedMetricsNaN) {
+  const std::vector<float> s = {0.1f, -0.2f, 0.3f};
+  const std::vector<float> x = {0.1f, -0.1f, 0.3f};
+  const MetricValues values = compute_all(s, x, 16000);
+  EXPECT_TRUE(std::isnan(values.segmental_snr_db));
+  EXPECT_TRUE(std::isnan(values.stoi));
+  EXPECT_TRUE(std::isnan(values.estoi));
+  EXPECT_DOUBLE_EQ(values.snr_db, snr_db(s, x));
+  EXPECT_DOUBLE_EQ(values.si_sdr_db, si_sdr_db(s, x));
+  EXPECT_TRUE(std::isfinite(values.lsd_db));
+  EXPECT_THROW(compute_all(s, {0.1f}, 16000), InputError);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "rawgan/util/error.h"
@@ -52,6 +53,25 @@ TEST(Stoi, TooShortGivesPystoiFloorAndMismatchThrows) {
   const std::vector<float> zeros(32000, 0.0f);
   EXPECT_TRUE(std::isfinite(stoi(zeros, zeros, 16000)));
   EXPECT_TRUE(std::isfinite(estoi(zeros, zeros, 16000)));
+}
+
+TEST(Stoi, MinSamplesIsTheShortestSignalWithThirtyFrames) {
+  for (int rate : {8000, 10000, 16000, 44100, 48000}) {
+    const int64_t n = stoi_min_samples(rate);
+    // Noise has no silent frame, so only the length decides.
+    EXPECT_GE(stoi_frames(modulated_noise(rate, n, 5), rate), kStoiMinFrames) << rate;
+    EXPECT_LT(stoi_frames(modulated_noise(rate, n - 1, 5), rate), kStoiMinFrames) << rate;
+  }
+  EXPECT_EQ(stoi_min_samples(10000), 4097);  // 256 + 30 * 128 + 1, no resampling
+}
+
+TEST(Stoi, SilenceAroundAShortSoundLeavesTooFewFrames) {
+  // 2 s of which 0.1 s is sound: the rest is more than 40 dB under it and removed.
+  std::vector<float> x(32000, 0.0f);
+  const auto burst = modulated_noise(16000, 1600, 6);
+  std::copy(burst.begin(), burst.end(), x.begin() + 16000);
+  EXPECT_LT(stoi_frames(x, 16000), kStoiMinFrames);
+  EXPECT_GE(stoi_frames(modulated_noise(16000, 32000, 6), 16000), kStoiMinFrames);
 }
 
 }  // namespace

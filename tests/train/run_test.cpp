@@ -48,5 +48,33 @@ TEST(PrepareRunDir, NewResumedAndMisnamedRunFolders) {
   EXPECT_EQ(std::filesystem::file_size(dir / "notes.wav"), 1u);
 }
 
+TEST(RunDataRecord, FoldersAreAbsoluteAndNormalSoThatOneFolderNamedTwoWaysIsEqual) {
+  test::TempDir dir;
+  const auto record = run_data_record({{"--clips", dir / "clips"}}, "files", 4);
+  EXPECT_EQ(record["n_files"], 4);
+  EXPECT_EQ(record["folders"]["--clips"], (dir / "clips").string());
+  for (const auto& other : {dir.path() / "clips/", dir.path() / "x" / ".." / "clips" / "."})
+    EXPECT_EQ(run_data_record({{"--clips", other}}, "files", 4), record) << other;
+
+  // A relative folder is taken from the current folder.
+  const auto relative = run_data_record({{"--clips", "clips"}}, "files", 4);
+  EXPECT_EQ(relative["folders"]["--clips"], (std::filesystem::current_path() / "clips").string());
+}
+
+TEST(DescribeDataChange, NamesEachChangedFolderAndCount) {
+  const auto before =
+      run_data_record({{"--noisy", "/a/noisy"}, {"--clean", "/a/clean"}}, "pairs", 4);
+  EXPECT_EQ(describe_data_change(before, before), "");
+  // Checkpoints written before the record existed have none: nothing to compare.
+  EXPECT_EQ(describe_data_change(nullptr, before), "");
+
+  const auto after = run_data_record(
+      {{"--noisy", "/b/noisy"}, {"--clean", "/a/clean"}, {"--valid-noisy", "/v"}}, "pairs", 3);
+  EXPECT_EQ(describe_data_change(before, after),
+            "--noisy /b/noisy, was /a/noisy; --valid-noisy /v, was not given; 3 pairs, was 4");
+  EXPECT_EQ(describe_data_change(after, before),
+            "--noisy /a/noisy, was /b/noisy; --valid-noisy not given, was /v; 4 pairs, was 3");
+}
+
 }  // namespace
 }  // namespace rawgan::train

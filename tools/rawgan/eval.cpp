@@ -6,17 +6,22 @@
 // stdout: one row per system with the mean and standard deviation of every metric and the
 // number of files. --json: the same summary plus every per-file value (+inf written as null).
 // Missing or unmatched files are listed on stderr and make the exit code 3, after the table.
+//
+// A reference too short for a metric (metrics::length_problems: segmental SNR needs a frame and
+// a hop, STOI 30 frames of sound) is warned about, naming the file, its length and the
+// minimum. A metric it leaves undefined is not computed for that file: the table's figures are
+// over the other files (a warning after the table says how many), and in the JSON the file
+// lists it under "not_computed" instead of a value, and the system's "n_computed" counts the
+// files behind each mean ("mean" and "std" leave out a metric no file had).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +30,7 @@
 #include "rawgan/audio/files.h"
 #include "rawgan/metrics/metrics.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/format.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
 #include "rawgan/util/progress.h"
@@ -87,14 +93,10 @@ std::vector<float> load_processed(const fs::path& path, const fs::path& clean_pa
   const int64_t diff = int64_t(processed.samples.size()) - int64_t(clean_length);
   if (std::abs(diff) > kMaxTrimSamples) {
     // Durations: the file may be at another rate than its reference, and was resampled.
-    auto seconds = [&](size_t n) {
-      std::ostringstream text;
-      text << std::fixed << std::setprecision(3) << double(n) / sample_rate_hz << " s";
-      return text.str();
-    };
-    throw InputError(path.string() + " lasts " + seconds(processed.samples.size()) +
+    const double rate = sample_rate_hz;
+    throw InputError(path.string() + " lasts " + format_seconds(processed.samples.size() / rate) +
                      " but its reference " + clean_path.string() + " lasts " +
-                     seconds(clean_length));
+                     format_seconds(clean_length / rate));
   }
   if (diff != 0)
     log::warn(path.string(), ": length differs from ", clean_path.string(), " by ", diff,
@@ -106,13 +108,18 @@ std::vector<float> load_processed(const fs::path& path, const fs::path& clean_pa
 struct Stats {
   double mean = 0;
   double std = 0;
+  size_t n_values = 0;  ///< files the metric was computed for
 };
 
 // Mean and population standard deviation; any infinite value makes the mean infinite and the
-// deviation undefined (NaN).
-Stats stats(const std::vector<double>& values) {
+// deviation undefined (NaN). NaN marks a metric not computed for a file: left out.
+Stats stats(const std::vector<double>& all_values) {
+  std::vector<double> values;
+  for (double v : all_values)
+    if (!std::isnan(v)) values.push_back(v);
   Stats s;
-  if (values.empty()) return {NAN, NAN};
+  s.n_values = values.size();
+  if (values.empty()) return {NAN, NAN, 0};
   for (double v : values)
     s.mean += v;
   s.mean /= double(values.size());
@@ -187,19 +194,57 @@ void write_json(const fs::path& path, const EvalOptions& options,
     entry["n_files"] = system.values.size();
     const std::vector<Stats> all = system_stats(system);
     for (size_t m = 0; m < all.size(); ++m) {
-      entry["mean"][metrics::metric_names()[m]] = number(all[m].mean);
-      entry["std"][metrics::metric_names()[m]] = number(all[m].std);
+      const std::string& name = metrics::metric_names()[m];
+      entry["n_computed"][name] = all[m].n_values;
+      if (all[m].n_values == 0) continue;
+      entry["mean"][name] = number(all[m].mean);
+      entry["std"][name] = number(all[m].std);
     }
     entry["files"] = nlohmann::json::object();
-    for (const auto& [key, v] : system.values)
-      for (size_t m = 0; m < all.size(); ++m)
-        entry["files"][key][metrics::metric_names()[m]] = number(v.as_vector()[m]);
+    for (const auto& [key, v] : system.values) {
+      nlohmann::json file = nlohmann::json::object();
+      for (size_t m = 0; m < all.size(); ++m) {
+        const double value = v.as_vector()[m];
+        // null already stands for +inf; a metric with no value is listed by name instead.
+        if (std::isnan(value))
+          file["not_computed"].push_back(metrics::metric_names()[m]);
+        else
+          file[metrics::metric_names()[m]] = number(value);
+      }
+      entry["files"][key] = file;
+    }
     json["systems"][system.name] = entry;
   }
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path);
   out << json.dump(2) << '\n';
   if (!out) throw RuntimeError(path.string() + ": cannot write the JSON report");
+}
+
+// Once per reference, since its length decides for every system compared with it.
+void warn_if_too_short(const fs::path& clean_path, const audio::Audio& clean) {
+  for (const auto& problem : metrics::length_problems(clean.samples, clean.sample_rate_hz)) {
+    log::warn(clean_path.string(), ": ", problem.metric,
+              problem.undefined ? " is not computed: " : " means little: ", problem.reason);
+  }
+}
+
+// The table's figures of a metric are over the files it was computed for; say when that is
+// not all of a system's files.
+void warn_about_left_out_files(const std::vector<System>& systems) {
+  for (const System& system : systems) {
+    const std::vector<Stats> all = system_stats(system);
+    for (size_t m = 0; m < all.size(); ++m) {
+      const std::string& name = metrics::metric_names()[m];
+      if (all[m].n_values == system.values.size()) continue;
+      if (all[m].n_values == 0)
+        log::warn(system.name, ": no file is long enough for ", name, " (shown as -)");
+      else
+        log::warn(system.name, ": ", name, " is over ", all[m].n_values, " of ",
+                  system.values.size(), " files (", system.values.size() - all[m].n_values,
+                  " too short for it)");
+    }
+  }
 }
 
 int run_eval(const EvalOptions& options) {
@@ -241,6 +286,10 @@ int run_eval(const EvalOptions& options) {
       log::error(e.what());
       continue;
     }
+    // (A reference no system has is reported as missing already.)
+    const bool paired = std::any_of(systems.begin(), systems.end(),
+                                    [&key](const System& s) { return s.files.count(key) > 0; });
+    if (paired) warn_if_too_short(clean_path, clean);
     for (System& system : systems) {
       auto found = system.files.find(key);
       if (found == system.files.end()) continue;
@@ -259,6 +308,7 @@ int run_eval(const EvalOptions& options) {
   progress.finish();
 
   print_table(systems);
+  warn_about_left_out_files(systems);
   if (!options.json.empty()) write_json(options.json, options, systems, problems);
   if (!problems.empty()) {
     log::error(problems.size(), " file(s) missing, unmatched or unreadable; see above");

@@ -5,12 +5,15 @@
 // long (wavegan-long: 65536), since concatenating independent clips would not be a longer sound.
 // --interpolate STEPS: per -n, STEPS clips at evenly spaced latent points on the straight line
 // between two random points, both ends included, to hear how the generator morphs.
+// Clips already in -o under the names to write are refused (they may come from a random seed
+// and be unrepeatable) unless --overwrite.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "command.h"
 #include "rawgan/audio/audio.h"
@@ -42,6 +45,7 @@ struct GenerateOptions {
   bool griffin_lim_given = false;
   std::string device = "auto";
   std::string format = "pcm16";
+  bool overwrite = false;
 };
 
 // Where to get clips of `n_samples`, for the error message: the generator presets whose clips
@@ -83,6 +87,38 @@ std::string clip_name(int64_t index, int64_t n, int64_t step = -1) {
   return "line_" + padded(index, width) + "_step_" + padded(step, 3) + ".wav";
 }
 
+// The files a run writes: N clips, or N lines of STEPS points.
+std::vector<std::string> output_names(const GenerateOptions& options) {
+  std::vector<std::string> names;
+  for (int64_t i = 0; i < options.n_clips; ++i) {
+    if (options.interpolate_steps <= 0) {
+      names.push_back(clip_name(i, options.n_clips));
+      continue;
+    }
+    for (int64_t s = 0; s < options.interpolate_steps; ++s)
+      names.push_back(clip_name(i, options.n_clips, s));
+  }
+  return names;
+}
+
+// Clips from a random seed cannot be made again, so an earlier run's clips are kept unless the
+// user asks otherwise; checked before the model is loaded, so that nothing is written.
+void ensure_nothing_overwritten(const std::filesystem::path& out_dir,
+                                const std::vector<std::string>& names) {
+  std::error_code ec;
+  std::filesystem::path first;
+  int64_t n_existing = 0;
+  for (const auto& name : names) {
+    if (!std::filesystem::exists(out_dir / name, ec)) continue;
+    if (n_existing++ == 0) first = out_dir / name;
+  }
+  if (n_existing == 0) return;
+  throw UsageError("-o " + out_dir.string() + ": " + first.string() + " already exists (" +
+                   std::to_string(n_existing) + " of the " + std::to_string(names.size()) +
+                   " files to write would be overwritten); choose another -o folder or pass "
+                   "--overwrite");
+}
+
 int run_generate(const GenerateOptions& options) {
   if (options.n_clips <= 0)
     throw UsageError("-n: expected at least 1 clip, got " + std::to_string(options.n_clips));
@@ -97,6 +133,10 @@ int run_generate(const GenerateOptions& options) {
   }
   const auto format = audio::parse_sample_format(options.format);
   audio::ensure_output_folder(options.out_dir, "-o");
+  const std::filesystem::path out_dir = options.out_dir;
+  const std::vector<std::string> names = output_names(options);
+  if (!options.overwrite) ensure_nothing_overwritten(out_dir, names);
+
   infer::SamplerOptions sampler_options;
   sampler_options.device = options.device;
   sampler_options.batch_size = options.batch_size;
@@ -117,27 +157,21 @@ int run_generate(const GenerateOptions& options) {
   log::info("generate: ", sampler.kind(), " at step ", sampler.step(), ", seed ", seed, ", ",
             length, " samples at ", sampler.sample_rate_hz(), " Hz");
 
-  // Latent points: N random ones, or N lines of STEPS points between pairs of random ends.
+  // Latent points, in the order of `names`: N random ones, or N lines of STEPS points between
+  // pairs of random ends.
   torch::Tensor latents;
-  std::vector<std::string> names;
   if (options.interpolate_steps > 0) {
     auto ends = sampler.random_latents(2 * options.n_clips, seed);
     std::vector<torch::Tensor> lines;
-    for (int64_t i = 0; i < options.n_clips; ++i) {
+    for (int64_t i = 0; i < options.n_clips; ++i)
       lines.push_back(
           infer::Sampler::interpolate(ends[2 * i], ends[2 * i + 1], options.interpolate_steps));
-      for (int64_t s = 0; s < options.interpolate_steps; ++s)
-        names.push_back(clip_name(i, options.n_clips, s));
-    }
     latents = torch::cat(lines);
   } else {
     latents = sampler.random_latents(options.n_clips, seed);
-    for (int64_t i = 0; i < options.n_clips; ++i)
-      names.push_back(clip_name(i, options.n_clips));
   }
 
   Progress progress("generate", latents.size(0), "clips");
-  const std::filesystem::path out_dir = options.out_dir;
   int64_t n_clipped = 0;
   for (int64_t start = 0; start < latents.size(0); start += options.batch_size) {
     const int64_t n = std::min(options.batch_size, latents.size(0) - start);
@@ -162,7 +196,12 @@ void add_generate_command(CLI::App& root, Action& action) {
   sub->add_option("--model", options->model, "Checkpoint from train-gen (last.pt)")->required();
   sub->add_option("-n", options->n_clips, "Clips to write (with --interpolate: lines to write)")
       ->capture_default_str();
-  sub->add_option("-o,--out,--output", options->out_dir, "Output folder")->required();
+  sub->add_option("-o,--out,--output", options->out_dir,
+                  "Output folder; a run that would replace files already there (clip_000.wav, "
+                  "...) is refused unless --overwrite")
+      ->required();
+  sub->add_flag("--overwrite", options->overwrite,
+                "Replace clips of the same names already in the -o folder");
   sub->add_option(
       "--seed", options->seed,
       "Seed of the latent points; a negative one (the default) picks a random seed, which "

@@ -6,6 +6,7 @@
 // so that values can be compared with published results.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,28 @@ double log_spectral_distance_db(const std::vector<float>& clean,
                                 const std::vector<float>& processed, int sample_rate_hz,
                                 const LsdOptions& options = {});
 
+/// A metric of compute_all that a signal is too short for.
+struct LengthProblem {
+  std::string metric;   ///< as in metric_names()
+  bool undefined;       ///< true: nothing to measure, compute_all gives NaN; false: computed,
+                        ///< but it means little
+  int64_t min_samples;  ///< the shortest length (at the signal's rate) without the problem
+  std::string reason;   ///< e.g. "3 samples at 16000 Hz, fewer than the 600 it needs (a 30 ms
+                        ///< frame and a 7.5 ms hop)"
+};
+
+/// The metrics of compute_all that a clean reference of this length is too short for:
+///  - snr: undefined for an empty signal; si_sdr: below 2 samples (its mean is removed, which
+///    leaves nothing of one sample);
+///  - ssnr: undefined below one frame plus one hop (comp_snr.m then has no frame; the function
+///    returns min_db);
+///  - lsd: means little below one frame (its only frames are mostly zero padding);
+///  - stoi, estoi: undefined when fewer than kStoiMinFrames frames remain after silent-frame
+///    removal (the functions return pystoi's 1e-5), which a long but nearly silent signal can
+///    cause too; min_samples is the length that gives 30 frames when none is silent.
+/// Empty for signals long enough for all of them.
+std::vector<LengthProblem> length_problems(const std::vector<float>& clean, int sample_rate_hz);
+
 /// Every metric of one pair, in the order of metric_names().
 struct MetricValues {
   double snr_db = 0;
@@ -63,7 +86,8 @@ struct MetricValues {
 /// Short names used as table headers and JSON keys: snr, ssnr, si_sdr, lsd, stoi, estoi.
 const std::vector<std::string>& metric_names();
 
-/// Computes every metric with its default parameters.
+/// Computes every metric with its default parameters; those that length_problems() calls
+/// undefined for `clean` are NaN.
 MetricValues compute_all(const std::vector<float>& clean, const std::vector<float>& processed,
                          int sample_rate_hz);
 

@@ -9,9 +9,13 @@
 // Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 namespace rawgan::metrics {
+
+/// Envelope frames STOI and ESTOI need: one 30-frame segment (384 ms at 10 kHz).
+constexpr int64_t kStoiMinFrames = 30;
 
 /// STOI in about [0, 1] (Taal et al. 2011, eq. 5-7: per-band envelope correlation after
 /// normalising and clipping the processed envelope at beta = -15 dB). Signals of equal length
@@ -19,6 +23,15 @@ namespace rawgan::metrics {
 /// silent-frame removal.
 double stoi(const std::vector<float>& clean, const std::vector<float>& processed,
             int sample_rate_hz);
+
+/// Envelope frames STOI and ESTOI compare for `clean` (256-sample frames at 10 kHz, hop 128,
+/// after silent-frame removal, which depends on the clean signal only). Below kStoiMinFrames
+/// both are undefined (and return 1e-5).
+int64_t stoi_frames(const std::vector<float>& clean, int sample_rate_hz);
+
+/// The shortest signal at `sample_rate_hz` that gives kStoiMinFrames frames when none of
+/// them is silent (about 410 ms).
+int64_t stoi_min_samples(int sample_rate_hz);
 
 /// Extended STOI (Jensen & Taal 2016, sec. III): segments normalised by rows (bands) then by
 /// columns (frames), no clipping; the mean of the column correlations.

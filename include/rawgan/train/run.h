@@ -1,11 +1,16 @@
 // Pieces every trainer shares: choosing the device and thread count, preparing the run folder,
+// recording the data a run trains on (so that --resume can tell when it is given other data),
 // and refusing to continue (or checkpoint) once a loss is no longer finite.
 #pragma once
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rawgan::train {
 
@@ -27,6 +32,26 @@ torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device);
 /// last.pt (a run is never overwritten by accident); with `resume`, throws InputError when it
 /// does not. Returns run_dir / "last.pt".
 std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool resume);
+
+/// The data a run trains on, as stored in its checkpoints' config under "data":
+///   {"folders": {"--noisy": "/abs/noisy", "--clean": "/abs/clean"}, "n_pairs": 12}
+/// `folders` pairs each data folder with the option that named it; each is stored absolute and
+/// lexically normal (no "." or "..", no trailing '/'), so that one folder named two ways
+/// compares equal. `count` is stored under "n_" + `count_name`, which names what it counts in
+/// the plural ("pairs", "files").
+nlohmann::json run_data_record(
+    const std::vector<std::pair<std::string, std::filesystem::path>>& folders,
+    const std::string& count_name, int64_t count);
+
+/// What differs between a checkpoint's data record `recorded` and this run's `current` (both
+/// from run_data_record), e.g. "--noisy /b/noisy, was /a/noisy; 3 pairs, was 4"; empty when
+/// nothing does, or when `recorded` is null (checkpoints written before the record existed).
+std::string describe_data_change(const nlohmann::json& recorded, const nlohmann::json& current);
+
+/// On --resume: logs one warning naming `checkpoint` and describe_data_change when the data
+/// differs. A warning, not a refusal: the same data may have moved to another folder.
+void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohmann::json& recorded,
+                          const nlohmann::json& current);
 
 /// Throws RuntimeError "<what> is <value> at step <step>: training diverged; ..." when `value`
 /// is NaN or infinite, so that the caller stops before writing a checkpoint.

@@ -2,7 +2,8 @@
 // networks, and the checkpoint they are saved to and resumed from.
 //
 // Checkpoint layout (train::CheckpointWriter): kind "segan"; header.config =
-// {"model": SeganOptions::to_json(), "train": SeganTrainOptions::to_json()}; modules and
+// {"model": SeganOptions::to_json(), "train": SeganTrainOptions::to_json()}, plus "data"
+// (train/run.h) when the caller puts it in the header it passes to save(); modules and
 // optimisers named "generator" and "discriminator"; the LibTorch CPU RNG and the data RNG;
 // with fp16, the loss scalers' states as tensors "generator_loss_scaler" and
 // "discriminator_loss_scaler".
@@ -126,7 +127,8 @@ class SeganTrainer {
   torch::Tensor enhance(const torch::Tensor& noisy, const torch::Tensor& z = {});
 
   /// Writes everything needed to resume: both networks, both optimisers, the RNG states and
-  /// `header` (whose kind, config and step are filled in here).
+  /// `header` (whose kind, config and step are filled in here; a "data" entry the caller put
+  /// in its config is kept).
   void save(const std::filesystem::path& path, CheckpointHeader header,
             const std::mt19937_64& data_rng) const;
   /// Restores what save() wrote (also the step counter and the RNG states).
