@@ -40,7 +40,8 @@ torch::Tensor mel_filters(const LogMelOptions& options, int n_bins, int fft_size
 // Square root of a symmetric positive semi-definite matrix by eigendecomposition.
 torch::Tensor sqrt_psd(const torch::Tensor& matrix) {
   auto symmetric = 0.5 * (matrix + matrix.transpose(0, 1));
-  auto [values, vectors] = torch::linalg::eigh(symmetric, "L");
+  // The ATen operator: LibTorch 2.6 dropped the torch::linalg namespace (torch/linalg.h).
+  auto [values, vectors] = torch::linalg_eigh(symmetric, "L");
   auto roots = values.clamp_min(0).sqrt();
   return vectors.matmul(torch::diag(roots)).matmul(vectors.transpose(0, 1));
 }

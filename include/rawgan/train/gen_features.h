@@ -14,7 +14,7 @@
 // Frechet distance: the mean and covariance of all log-mel frames of a set (each frame one
 // n_mels-dimensional observation), compared as in the Frechet Inception Distance:
 // |mu_a - mu_b|^2 + tr(C_a + C_b - 2 (C_a^1/2 C_b C_a^1/2)^1/2), in dB^2. The matrix square
-// roots use the symmetric eigendecomposition (torch::linalg::eigh) in double precision, with
+// roots use the symmetric eigendecomposition (linalg_eigh) in double precision, with
 // negative eigenvalues of round-off clamped to zero.
 #pragma once
 
