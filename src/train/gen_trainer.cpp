@@ -407,6 +407,7 @@ GenTrainSummary GenTrainer::run() {
     progress.update(step_ - first_step, detail.str());
 
     if (step_ % train_.checkpoint_every == 0) write_checkpoint();
+    if (!stop_check_due(parallel_.is_distributed(), step_)) continue;
     if (parallel_.any(interrupt_requested())) {
       write_checkpoint();
       progress.finish(detail.str());

@@ -258,7 +258,8 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
     progress.update(trainer.step() - first_step, detail);
 
     if (validating) validate_and_save();
-    if (parallel.any(interrupt_requested()) && !last_step) {
+    if (stop_check_due(parallel.is_distributed(), trainer.step()) &&
+        parallel.any(interrupt_requested()) && !last_step) {
       if (parallel.is_main()) {
         trainer.check_finite();
         save(last_path);

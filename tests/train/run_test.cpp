@@ -33,6 +33,13 @@ TEST(SelectDevice, CudaTurnsOnCudnnAutotuning) {
   EXPECT_TRUE(at::globalContext().benchmarkCuDNN());
 }
 
+TEST(StopCheck, OneProcessEveryStepAJobEveryTenth) {
+  for (int64_t step = 1; step <= 25; ++step) {
+    EXPECT_TRUE(stop_check_due(false, step)) << step;
+    EXPECT_EQ(stop_check_due(true, step), step % kStopCheckEvery == 0) << step;
+  }
+}
+
 TEST(PrepareRunDir, NewResumedAndMisnamedRunFolders) {
   test::TempDir dir;
   EXPECT_EQ(prepare_run_dir(dir / "run", false), dir / "run" / "last.pt");

@@ -53,6 +53,15 @@ std::string describe_data_change(const nlohmann::json& recorded, const nlohmann:
 void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohmann::json& recorded,
                           const nlohmann::json& current);
 
+/// Whether a trainer asks its ranks, after step `step`, if any of them stops (Ctrl-C, a time
+/// limit). In a multi-process job the question is an all-reduce whose answer the host waits
+/// for, which would stall the device's queue every step, so it is asked every
+/// kStopCheckEvery steps; one process asks every step, at no cost.
+constexpr int64_t kStopCheckEvery = 10;
+inline bool stop_check_due(bool distributed, int64_t step) {
+  return !distributed || step % kStopCheckEvery == 0;
+}
+
 /// Throws RuntimeError "<what> is <value> at step <step>: training diverged; ..." when `value`
 /// is NaN or infinite, so that the caller stops before writing a checkpoint.
 void require_finite(const std::string& what, double value, int64_t step);
