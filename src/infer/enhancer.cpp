@@ -135,6 +135,11 @@ Enhancer::Enhancer(EnhancementModel model, const EnhancerOptions& options, torch
   windowing_.overlap_samples =
       overlap_samples_for(options.overlap_ms, model_.sample_rate_hz, model_.window_samples);
   windowing_.batch_size = options.batch_size;
+  // The default cross-fade's length, whatever --overlap-ms says: the stretch at a window's start
+  // that later windows fade in over (measured: with a 200-step segan-small the first 10 ms of
+  // a silent file peaked at -4 dBFS without it, at -44 dBFS, the file's steady level, with it).
+  windowing_.lead_in_samples =
+      overlap_samples_for(-1, model_.sample_rate_hz, model_.window_samples);
   if (2 * windowing_.overlap_samples > windowing_.window_samples) {
     const double max_overlap_ms = 1000.0 * (windowing_.window_samples / 2) / model_.sample_rate_hz;
     throw UsageError("--overlap-ms: expected at most " + number(max_overlap_ms) +

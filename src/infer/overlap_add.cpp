@@ -39,6 +39,14 @@ OverlapAdd::OverlapAdd(WindowModel model, const WindowingOptions& options, int n
   if (n_channels <= 0)
     throw UsageError("channel count must be positive, got " + std::to_string(n_channels));
   if (!model_) throw UsageError("overlap-add needs a model");
+  if (options.lead_in_samples < 0 || 2 * options.lead_in_samples > options.window_samples) {
+    throw UsageError("lead-in must be in [0, " + std::to_string(options.window_samples / 2) +
+                     "] samples (half the window), got " + std::to_string(options.lead_in_samples));
+  }
+  // The lead-in is input like any other, whose outputs add_window drops.
+  for (std::vector<float>& channel : input_)
+    channel.assign(options.lead_in_samples, 0.0f);
+  n_in_ = n_skip_ = options.lead_in_samples;
 }
 
 void OverlapAdd::process(const float* interleaved, int64_t n_frames, std::vector<float>& out) {
@@ -62,7 +70,7 @@ void OverlapAdd::process(const float* interleaved, int64_t n_frames, std::vector
 void OverlapAdd::finish(std::vector<float>& out) {
   if (finished_) return;
   finished_ = true;
-  if (n_in_ > 0) {
+  if (n_in_ > options_.lead_in_samples) {
     for (;;) {
       const bool last = next_window_ * hop_ + options_.window_samples >= n_in_;
       extract_window(next_window_++, last);
@@ -148,14 +156,16 @@ void OverlapAdd::add_window(const float* const* outputs, const Pending& window,
   }
 
   const int64_t n_final = final_end - out_base_;
+  const int64_t n_skip = std::min(n_skip_, n_final);
   const size_t offset = out.size();
-  out.resize(offset + static_cast<size_t>(n_final) * n_channels_);
+  out.resize(offset + static_cast<size_t>(n_final - n_skip) * n_channels_);
   for (int c = 0; c < n_channels_; ++c) {
     std::vector<float>& sum = accumulator_[c];
-    for (int64_t i = 0; i < n_final; ++i)
-      out[offset + i * n_channels_ + c] = sum[i];
+    for (int64_t i = n_skip; i < n_final; ++i)
+      out[offset + (i - n_skip) * n_channels_ + c] = sum[i];
     sum.erase(sum.begin(), sum.begin() + n_final);
   }
+  n_skip_ -= n_skip;
   out_base_ = final_end;
 }
 

@@ -6,7 +6,10 @@
 // `overlap_samples`, where the earlier one fades out and the later one fades in with
 // complementary raised-cosine (sin^2 / cos^2) ramps that sum to one, so an identity model gives
 // back its input; the first window does not fade in and the last does not fade out. The last
-// window is padded with zeros past the end of the input. A short cross-fade removes seams at far
+// window is padded with zeros past the end of the input. A lead-in runs the first window over
+// zeros before the input's start and drops their outputs: a model's output is least reliable
+// over its window's first samples (an undertrained SEGAN puts a thump there), which every later
+// window fades in over and the first alone would keep. A short cross-fade removes seams at far
 // less cost than 50 % overlap: the work per input sample is window / hop.
 //
 // Not thread-safe: one object per stream. Call `process` any number of times, then `finish`.
@@ -28,6 +31,7 @@ struct WindowingOptions {
   int64_t window_samples = 16384;  ///< model window, > 0
   int64_t overlap_samples = 1024;  ///< cross-fade length, in [0, window_samples / 2]
   int64_t batch_size = 8;          ///< windows per model call, > 0 (channels count separately)
+  int64_t lead_in_samples = 0;     ///< zeros before the input, in [0, window_samples / 2]
 };
 
 /// The fade-in ramp of a cross-fade of `n_samples`: sin^2(pi/2 (i + 0.5) / n). Reversed, it is
@@ -77,6 +81,7 @@ class OverlapAdd {
   int64_t out_base_ = 0;                         // absolute frame of accumulator_[c][0]
   std::vector<std::vector<float>> accumulator_;  // per channel, weighted sums not yet final
   int64_t n_windows_run_ = 0;
+  int64_t n_skip_ = 0;  // output frames of the lead-in not dropped yet
   bool finished_ = false;
 };
 
