@@ -12,9 +12,11 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_signal(int) {
   if (!g_interrupted.exchange(true)) return;
-  // A second interrupt does not wait for the checkpoint; write() is async-signal-safe.
+  // A second interrupt does not wait for the checkpoint or the file being written;
+  // write() is async-signal-safe.
   static const char kMessage[] =
-      "\nrawgan: interrupted again: exiting now, without writing a checkpoint\n";
+      "\nrawgan: interrupted again: exiting now, without finishing the checkpoint or file being "
+      "written\n";
   ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
   (void)ignored;
   _exit(130);

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <sys/wait.h>
+
 #include "support/test_support.h"
 
 namespace rawgan::test {
@@ -146,6 +148,25 @@ TEST_F(GenerateCli, LongerThanEveryPresetSaysWhatTheModelAllows) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("1 to 16384"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("none"), std::string::npos) << result.err;
+}
+
+// Ctrl-C (SIGINT) once clips are being written: generate stops after the batch in hand, exits
+// with 130 and says how many clips it wrote; without the check it went on to write them all.
+TEST_F(GenerateCli, CtrlCStopsAfterTheBatchInHand) {
+  TempDir out;
+  const std::string first_clips = shell_quote((out / "clip_000100.wav").string());
+  const std::string script =
+      cli_command({"generate", "--model", model(), "-n", "1000000", "--length", "100", "--seed",
+                   "1", "-o", out.path().string()}) +
+      " >" + shell_quote((out / "stdout").string()) + " 2>" +
+      shell_quote((out / "stderr").string()) + " & pid=$!; for i in $(seq 600); do [ -e " +
+      first_clips + " ] && break; sleep 0.05; done; kill -INT $pid; wait $pid; exit $?";
+  const int status = std::system(("bash -c " + shell_quote(script)).c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << slurp(out / "stderr");
+  EXPECT_NE(slurp(out / "stderr").find("generate stopped after"), std::string::npos)
+      << slurp(out / "stderr");
+  EXPECT_LT(files_in(out.path()).size(), 100000u);
 }
 
 TEST_F(GenerateCli, ExistingClipsAreKeptUnlessOverwriteIsPassed) {

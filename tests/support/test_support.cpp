@@ -72,14 +72,14 @@ double dominant_frequency_hz(const audio::Audio& audio, double max_hz, double st
   return best_hz;
 }
 
-namespace {
-
 std::string shell_quote(const std::string& arg) {
   std::string quoted = "'";
   for (char c : arg)
     quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
 }
+
+namespace {
 
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -90,11 +90,16 @@ std::string slurp(const std::filesystem::path& path) {
 
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args) {
-  TempDir dir;
+std::string cli_command(const std::vector<std::string>& args) {
   std::string command = shell_quote(RAWGAN_CLI_PATH);
   for (const auto& arg : args)
     command += " " + shell_quote(arg);
+  return command;
+}
+
+CliResult run_cli(const std::vector<std::string>& args) {
+  TempDir dir;
+  std::string command = cli_command(args);
   command += " </dev/null >" + shell_quote((dir / "out").string()) + " 2>" +
              shell_quote((dir / "err").string());
   int status = std::system(command.c_str());

@@ -53,4 +53,10 @@ struct CliResult {
 /// Runs the built rawgan executable with `args` (shell-quoted here) and captures its output.
 CliResult run_cli(const std::vector<std::string>& args);
 
+/// `arg` in single quotes for /bin/sh, quotes inside escaped.
+std::string shell_quote(const std::string& arg);
+
+/// The shell command that run_cli runs for `args`, without its redirections.
+std::string cli_command(const std::vector<std::string>& args);
+
 }  // namespace rawgan::test

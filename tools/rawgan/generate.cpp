@@ -20,6 +20,7 @@
 #include "rawgan/audio/files.h"
 #include "rawgan/infer/sampler.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
 #include "rawgan/util/preset.h"
 #include "rawgan/util/progress.h"
@@ -174,6 +175,12 @@ int run_generate(const GenerateOptions& options) {
   Progress progress("generate", latents.size(0), "clips");
   int64_t n_clipped = 0;
   for (int64_t start = 0; start < latents.size(0); start += options.batch_size) {
+    if (interrupt_requested()) {
+      progress.finish("interrupted");
+      throw Interrupted("generate stopped after " + std::to_string(start) + " of " +
+                        std::to_string(latents.size(0)) + " clips; those are in " +
+                        out_dir.string());
+    }
     const int64_t n = std::min(options.batch_size, latents.size(0) - start);
     auto clips = sampler.generate(latents.narrow(0, start, n));
     for (int64_t i = 0; i < n; ++i) {
