@@ -95,6 +95,22 @@ void write_pairs(const fs::path& dir, int n_pairs) {
   }
 }
 
+// A batch far beyond the machine's memory: one line that says so and what to change, not
+// LibTorch's allocator message with its C++ stack trace.
+TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
+  test::TempDir dir;
+  write_pairs(dir / "a", 1);
+  auto result =
+      run_cli({"train", "--noisy", (dir / "a/noisy").string(), "--clean",
+               (dir / "a/clean").string(), "--preset", write_tiny_preset(dir).string(), "--out",
+               (dir / "run").string(), "--device", "cpu", "--threads", "1", "--validation-fraction",
+               "0", "--steps", "1", "--batch-size", "100000000"});
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(result.err.find("out of memory"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--batch-size"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("frame #"), std::string::npos) << result.err;  // no stack trace
+}
+
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
   test::TempDir dir;
   write_pairs(dir / "a", 2);

@@ -33,6 +33,21 @@ TEST(SelectDevice, CudaTurnsOnCudnnAutotuning) {
   EXPECT_TRUE(at::globalContext().benchmarkCuDNN());
 }
 
+TEST(SetThreadCount, TakesZeroAndSaneCountsAndRefusesTheRest) {
+  const int before = torch::get_num_threads();
+  EXPECT_EQ(set_thread_count(1), 1);
+  EXPECT_EQ(torch::get_num_threads(), 1);
+  EXPECT_GE(set_thread_count(0), 1);  // every hardware thread
+  EXPECT_THROW(set_thread_count(-1), UsageError);
+  try {
+    set_thread_count(100000);
+    FAIL() << "100000 threads were accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--threads"), std::string::npos) << e.what();
+  }
+  torch::set_num_threads(before);
+}
+
 TEST(StopCheck, OneProcessEveryStepAJobEveryTenth) {
   for (int64_t step = 1; step <= 25; ++step) {
     EXPECT_TRUE(stop_check_due(false, step)) << step;

@@ -2,8 +2,11 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
+
+#include <c10/util/Exception.h>
 
 #include "command.h"
 #include "rawgan/util/error.h"
@@ -86,12 +89,28 @@ int run(int argc, char** argv) {
 
 }  // namespace
 
+constexpr const char* kOutOfMemory =
+    "out of memory: the sizes asked for do not fit this machine; try a smaller --batch-size "
+    "(generate: -n or --batch-size; eval-gen: --clip-samples)";
+
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const rawgan::Error& e) {
     rawgan::log::error(e.what());
     return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    rawgan::log::error(kOutOfMemory);
+    return static_cast<int>(rawgan::ExitCode::kRuntime);
+  } catch (const c10::Error& e) {
+    // LibTorch's message without its C++ stack trace, which tells a user nothing.
+    const std::string message = e.what_without_backtrace();
+    if (message.find("can't allocate memory") != std::string::npos) {
+      rawgan::log::error(kOutOfMemory, " (", message.substr(0, message.find('\n')), ")");
+    } else {
+      rawgan::log::error(message);
+    }
+    return static_cast<int>(rawgan::ExitCode::kRuntime);
   } catch (const std::exception& e) {
     rawgan::log::error(e.what());
     return static_cast<int>(rawgan::ExitCode::kRuntime);

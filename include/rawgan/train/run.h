@@ -20,7 +20,10 @@ namespace rawgan::train {
 torch::Device select_device(const std::string& name);
 
 /// Sets LibTorch's intra-op thread count: `n_threads` when > 0, otherwise every hardware
-/// thread (Debian's LibTorch otherwise starts with 1). Returns the count in effect.
+/// thread (Debian's LibTorch otherwise starts with 1). Returns the count in effect. Throws
+/// UsageError naming --threads for a negative count or one above max(kMaxThreads, 4 x the
+/// hardware threads).
+constexpr int kMaxThreads = 256;
 int set_thread_count(int n_threads);
 
 /// `host` (a CPU tensor) on `device` without waiting: through page-locked memory and a
