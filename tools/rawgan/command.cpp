@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <sstream>
 
 #include "command.h"
 
@@ -70,6 +71,18 @@ const CLI::Validator& non_negative_number() {
       },
       "NUMBER >= 0");
   return check;
+}
+
+CLI::Validator number_from_to(double low, double high) {
+  std::ostringstream range;
+  range << "a number from " << low << " to " << high;
+  const std::string expected = range.str();
+  return CLI::Validator(
+      [low, high, expected](std::string& input) {
+        auto value = parse_finite(input);
+        return value && *value >= low && *value <= high ? std::string() : got(expected, input);
+      },
+      "NUMBER in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
 }
 
 const CLI::Validator& finite_number() {

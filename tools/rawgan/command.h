@@ -42,5 +42,7 @@ const CLI::Validator& non_negative_integer();
 const CLI::Validator& positive_number();      ///< finite and > 0
 const CLI::Validator& non_negative_number();  ///< finite and >= 0
 const CLI::Validator& finite_number();        ///< any finite value; an empty string is refused
+/// A finite number in [low, high]: "--frame-ms: must be a number from 4 to 256, got 100000".
+CLI::Validator number_from_to(double low, double high);
 
 }  // namespace rawgan::cli

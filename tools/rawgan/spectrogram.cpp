@@ -302,8 +302,11 @@ void add_spectrogram_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("--range-db", options->range_db, "Levels shown below the loudest bin, in dB")
       ->capture_default_str();
-  sub->add_option("--frame-ms", options->frame_ms, "STFT frame length in ms (hop: a quarter)")
-      ->check(positive_number())
+  // As the baselines allow: below 4 ms a frame holds too few samples for a spectrum, above 256
+  // ms the time axis no longer follows speech (100000 ms once drew a 50 s axis for a 2 s file).
+  sub->add_option("--frame-ms", options->frame_ms,
+                  "STFT frame length in ms, 4 to 256 (hop: a quarter)")
+      ->check(number_from_to(4, 256))
       ->capture_default_str();
   sub->callback([options, &action] { action = [options] { return run_spectrogram(*options); }; });
 }
