@@ -68,6 +68,39 @@ TEST(EvalCli, TableAndJsonForSeveralSystems) {
   EXPECT_TRUE(json["problems"].empty());
 }
 
+TEST(EvalCli, JsonThatWouldOverwriteAnInputOrIsNamedLikeAudioIsRefused) {
+  Folders f;
+  const auto before = audio::read(f("clean/x.wav"));
+  auto eval = [&](const std::string& json) {
+    return run_cli(
+        {"eval", "--clean", f("clean"), "--system", "a=" + f("perfect"), "--json", json});
+  };
+
+  // A reference as the report: refused for its extension before anything is computed.
+  auto reference = eval(f("clean/x.wav"));
+  EXPECT_EQ(reference.exit_code, 2) << reference.err;
+  EXPECT_NE(reference.err.find("--json " + f("clean/x.wav") +
+                               ": expected a file for the report, got a name ending in .wav"),
+            std::string::npos)
+      << reference.err;
+  EXPECT_EQ(reference.out.find("system"), std::string::npos) << reference.out;
+  EXPECT_EQ(audio::read(f("clean/x.wav")).samples, before.samples);
+
+  // A system's file reached through a link of another name, and an existing folder.
+  std::filesystem::create_symlink(f("perfect/sub/y.wav"), f("report.json"));
+  auto linked = eval(f("report.json"));
+  EXPECT_EQ(linked.exit_code, 2) << linked.err;
+  EXPECT_NE(linked.err.find("--json " + f("report.json") + ": would overwrite the input " +
+                            f("perfect/sub/y.wav")),
+            std::string::npos)
+      << linked.err;
+  EXPECT_EQ(audio::read(f("perfect/sub/y.wav")).samples, audio::read(f("clean/sub/y.wav")).samples);
+  auto folder = eval(f("clean"));
+  EXPECT_EQ(folder.exit_code, 2) << folder.err;
+  EXPECT_NE(folder.err.find("--json " + f("clean") + ": is a folder"), std::string::npos)
+      << folder.err;
+}
+
 TEST(EvalCli, ResamplesSystemsAtOtherRates) {
   Folders f;
   for (const std::string name : {"x.wav", "sub/y.wav"})

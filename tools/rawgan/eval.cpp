@@ -4,7 +4,8 @@
 // file at another rate is resampled to its reference's rate.
 //
 // stdout: one row per system with the mean and standard deviation of every metric and the
-// number of files. --json: the same summary plus every per-file value (+inf written as null).
+// number of files. --json: the same summary plus every per-file value (+inf written as null);
+// a --json path that is one of the inputs, a folder or named like audio is refused at once.
 // Missing or unmatched files are listed on stderr and make the exit code 3, after the table.
 //
 // A reference too short for a metric (metrics::length_problems: segmental SNR needs a frame and
@@ -256,6 +257,15 @@ int run_eval(const EvalOptions& options) {
     for (size_t i = 0; i + 1 < systems.size(); ++i)
       if (systems[i].name == systems.back().name)
         throw UsageError("--system name '" + systems.back().name + "' is given twice");
+  }
+  if (!options.json.empty()) {
+    std::vector<fs::path> inputs;
+    for (const auto& [key, path] : clean_files)
+      inputs.push_back(path);
+    for (const System& system : systems)
+      for (const auto& [key, path] : system.files)
+        inputs.push_back(path);
+    check_report_path("--json", options.json, inputs);
   }
 
   // List what cannot be paired.
