@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
@@ -99,6 +100,32 @@ TEST(EvalCli, JsonThatWouldOverwriteAnInputOrIsNamedLikeAudioIsRefused) {
   EXPECT_EQ(folder.exit_code, 2) << folder.err;
   EXPECT_NE(folder.err.find("--json " + f("clean") + ": is a folder"), std::string::npos)
       << folder.err;
+}
+
+TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {
+  Folders f;
+  const std::string report = f("report.json");
+  auto result = run_cli(
+      {"eval", "--clean", f("clean"), "--system", "same=" + f("perfect"), "--json", report});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err.find("long enough"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("same: snr"), std::string::npos) << result.err;
+  // The row: name, file count, then snr's mean, +inf with no deviation.
+  const size_t row = result.out.find("same");
+  ASSERT_NE(row, std::string::npos) << result.out;
+  std::istringstream cells(result.out.substr(row));
+  std::string name, n_files, snr;
+  cells >> name >> n_files >> snr;
+  EXPECT_EQ(snr, "inf") << result.out;
+
+  // The JSON says the same: both files counted, the mean null (+inf), no deviation.
+  std::ifstream in(report);
+  const nlohmann::json same = nlohmann::json::parse(in)["systems"]["same"];
+  EXPECT_EQ(same["n_computed"]["snr"], 2);
+  ASSERT_TRUE(same["mean"].contains("snr"));
+  EXPECT_TRUE(same["mean"]["snr"].is_null());
+  EXPECT_FALSE(same["std"].contains("snr"));
+  EXPECT_FALSE(same["files"]["x"].contains("not_computed"));
 }
 
 TEST(EvalCli, ResamplesSystemsAtOtherRates) {

@@ -13,7 +13,9 @@
 // minimum. A metric it leaves undefined is not computed for that file: the table's figures are
 // over the other files (a warning after the table says how many), and in the JSON the file
 // lists it under "not_computed" instead of a value, and the system's "n_computed" counts the
-// files behind each mean ("mean" and "std" leave out a metric no file had).
+// files behind each mean ("mean" and "std" leave out a metric no file had). A mean over values
+// that include +inf is +inf: "inf" in the table, null in the JSON like the per-file values,
+// with no "std" (the deviation is undefined).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -124,7 +126,8 @@ Stats stats(const std::vector<double>& all_values) {
   for (double v : values)
     s.mean += v;
   s.mean /= double(values.size());
-  if (!std::isfinite(s.mean)) return {s.mean, NAN};
+  // An infinite value is a real one (+inf: identical signals), counted like any other.
+  if (!std::isfinite(s.mean)) return {s.mean, NAN, s.n_values};
   for (double v : values)
     s.std += (v - s.mean) * (v - s.mean);
   s.std = std::sqrt(s.std / double(values.size()));
@@ -199,7 +202,8 @@ void write_json(const fs::path& path, const EvalOptions& options,
       entry["n_computed"][name] = all[m].n_values;
       if (all[m].n_values == 0) continue;
       entry["mean"][name] = number(all[m].mean);
-      entry["std"][name] = number(all[m].std);
+      // null would read as +inf, which an undefined deviation (of an infinite mean) is not.
+      if (!std::isnan(all[m].std)) entry["std"][name] = number(all[m].std);
     }
     entry["files"] = nlohmann::json::object();
     for (const auto& [key, v] : system.values) {
