@@ -108,7 +108,7 @@ TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {
   auto result = run_cli(
       {"eval", "--clean", f("clean"), "--system", "same=" + f("perfect"), "--json", report});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.err.find("long enough"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("not computed"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("same: snr"), std::string::npos) << result.err;
   // The row: name, file count, then snr's mean, +inf with no deviation.
   const size_t row = result.out.find("same");
@@ -126,6 +126,33 @@ TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {
   EXPECT_TRUE(same["mean"]["snr"].is_null());
   EXPECT_FALSE(same["std"].contains("snr"));
   EXPECT_FALSE(same["files"]["x"].contains("not_computed"));
+}
+
+TEST(EvalCli, StoiOfADigitallySilentReferenceIsNotComputed) {
+  test::TempDir dir;
+  // 2 s, long enough for 30 STOI frames, but with no frame of sound.
+  const audio::Audio silence{std::vector<float>(32000, 0.0f), 16000, 1};
+  audio::write(dir / "clean/quiet.wav", silence, audio::SampleFormat::kFloat32);
+  audio::write(dir / "sys/quiet.wav", test::white_noise(16000, 32000, 0.1f, 3),
+               audio::SampleFormat::kFloat32);
+  const std::string report = (dir / "report.json").string();
+  auto result = run_cli({"eval", "--clean", (dir / "clean").string(), "--system",
+                         "sys=" + (dir / "sys").string(), "--json", report});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find((dir / "clean/quiet.wav").string() +
+                            ": stoi is not computed: digital silence: none of its frames is "
+                            "above the silence threshold, fewer than the 30 it needs"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("sys: estoi is not computed for any file (shown as -)"),
+            std::string::npos)
+      << result.err;
+
+  std::ifstream in(report);
+  const nlohmann::json sys = nlohmann::json::parse(in)["systems"]["sys"];
+  EXPECT_EQ(sys["files"]["quiet"]["not_computed"], nlohmann::json({"stoi", "estoi"}));
+  EXPECT_EQ(sys["n_computed"]["stoi"], 0);
+  EXPECT_FALSE(sys["mean"].contains("stoi"));
 }
 
 TEST(EvalCli, ResamplesSystemsAtOtherRates) {
@@ -199,7 +226,7 @@ TEST(EvalCli, MetricsAFileIsTooShortForAreWarnedAboutAndLeftOut) {
             std::string::npos)
       << result.err;
   EXPECT_EQ(result.err.find("long.wav"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("sys: ssnr is over 1 of 2 files (1 too short for it)"),
+  EXPECT_NE(result.err.find("sys: ssnr is over 1 of 2 files (not computed for 1, as warned above)"),
             std::string::npos)
       << result.err;
 
@@ -224,7 +251,8 @@ TEST(EvalCli, MetricsAFileIsTooShortForAreWarnedAboutAndLeftOut) {
   auto alone = run_cli({"eval", "--clean", (dir / "clean").string(), "--system",
                         "sys=" + (dir / "sys").string(), "--json", report, "-q"});
   ASSERT_EQ(alone.exit_code, 0) << alone.err;
-  EXPECT_NE(alone.err.find("sys: no file is long enough for ssnr (shown as -)"), std::string::npos)
+  EXPECT_NE(alone.err.find("sys: ssnr is not computed for any file (shown as -)"),
+            std::string::npos)
       << alone.err;
   std::ifstream again(report);
   const nlohmann::json alone_json = nlohmann::json::parse(again);

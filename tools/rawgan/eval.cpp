@@ -242,12 +242,13 @@ void warn_about_left_out_files(const std::vector<System>& systems) {
     for (size_t m = 0; m < all.size(); ++m) {
       const std::string& name = metrics::metric_names()[m];
       if (all[m].n_values == system.values.size()) continue;
+      // Too short or (STOI) too quiet: the warnings per reference above say which.
       if (all[m].n_values == 0)
-        log::warn(system.name, ": no file is long enough for ", name, " (shown as -)");
+        log::warn(system.name, ": ", name, " is not computed for any file (shown as -)");
       else
         log::warn(system.name, ": ", name, " is over ", all[m].n_values, " of ",
-                  system.values.size(), " files (", system.values.size() - all[m].n_values,
-                  " too short for it)");
+                  system.values.size(), " files (not computed for ",
+                  system.values.size() - all[m].n_values, ", as warned above)");
     }
   }
 }
