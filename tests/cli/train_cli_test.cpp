@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "support/test_support.h"
+#include "tiny_train_gen.h"
 
 namespace rawgan {
 namespace {
@@ -93,6 +94,42 @@ void write_pairs(const fs::path& dir, int n_pairs) {
     audio::write(dir / "clean" / name, clean);
     audio::write(dir / "noisy" / name, noisy);
   }
+}
+
+TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  const std::vector<std::string> segan = {"train",
+                                          "--noisy",
+                                          (dir / "pairs" / "noisy").string(),
+                                          "--clean",
+                                          (dir / "pairs" / "clean").string(),
+                                          "--preset",
+                                          write_tiny_preset(dir).string(),
+                                          "--out",
+                                          (dir / "run").string(),
+                                          "--device",
+                                          "cpu",
+                                          "--threads",
+                                          "1",
+                                          "--validation-fraction",
+                                          "0",
+                                          "--steps",
+                                          "1",
+                                          "--quiet"};
+  ASSERT_EQ(run_cli(segan).exit_code, 0);
+
+  // train-gen on a SEGAN run: the kinds, not the first key its options do not know.
+  std::vector<std::string> gen = test::tiny_train_gen_run(dir);
+  gen.insert(gen.end(), {"--resume", "--steps", "3"});
+  auto refused = run_cli(gen);
+  EXPECT_EQ(refused.exit_code, 3) << refused.err;
+  EXPECT_NE(refused.err.find((dir / "run" / "last.pt").string() +
+                             ": a 'segan' checkpoint, expected 'wavegan' or 'specgan'; resume a "
+                             "SEGAN run with rawgan train --resume"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("unknown key"), std::string::npos) << refused.err;
 }
 
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
