@@ -187,6 +187,58 @@ TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
   EXPECT_NE(other.out.find("trained 3 steps"), std::string::npos) << other.out;
 }
 
+TEST(TrainCli, ResumeOfARunAlreadyLongEnoughTrainsValidatesAndWritesNothing) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 3);
+  const fs::path run = dir / "run";
+  auto train = [&](const char* steps, const char* validation_fraction, bool resume) {
+    std::vector<std::string> args = {"train",
+                                     "--noisy",
+                                     (dir / "pairs" / "noisy").string(),
+                                     "--clean",
+                                     (dir / "pairs" / "clean").string(),
+                                     "--preset",
+                                     write_tiny_preset(dir).string(),
+                                     "--out",
+                                     run.string(),
+                                     "--device",
+                                     "cpu",
+                                     "--threads",
+                                     "1",
+                                     "--validation-fraction",
+                                     validation_fraction,
+                                     "--steps",
+                                     steps,
+                                     "--quiet"};
+    if (resume) args.push_back("--resume");
+    return run_cli(args);
+  };
+
+  // A run without best.pt (as one stopped before its first validation leaves it).
+  ASSERT_EQ(train("3", "0.34", false).exit_code, 0);
+  fs::remove(run / "best.pt");
+  auto done = train("2", "0.34", true);
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(done.out,
+            "nothing trained: the run already has 3 of 2 steps, no validation ran; "
+            "checkpoint " +
+                (run / "last.pt").string() + " (no best.pt)\n");
+  EXPECT_FALSE(fs::exists(run / "best.pt"));
+
+  // With best.pt present it is left as it was, and no gain (-inf without validation) is shown.
+  ASSERT_EQ(train("4", "0", true).exit_code, 0);
+  ASSERT_TRUE(fs::exists(run / "best.pt"));
+  const auto best_time = fs::last_write_time(run / "best.pt");
+  auto again = train("4", "0", true);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("no validation ran; checkpoints " + (run / "last.pt").string() + ", " +
+                           (run / "best.pt").string()),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(again.out.find("dB"), std::string::npos) << again.out;
+  EXPECT_EQ(fs::last_write_time(run / "best.pt"), best_time);
+}
+
 TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {
   RAWGAN_REQUIRE_SHARED_DATA(data);
   test::TempDir dir;
