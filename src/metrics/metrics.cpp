@@ -186,6 +186,9 @@ std::vector<LengthProblem> length_problems(const std::vector<float>& clean, int 
       reason << length << " samples at " << sample_rate_hz << " Hz, fewer than the " << min_samples
              << " it needs (" << kStoiMinFrames
              << " frames of 25.6 ms at a 12.8 ms hop, at 10 kHz)";
+    } else if (std::all_of(clean.begin(), clean.end(), [](float x) { return x == 0.0f; })) {
+      reason << "digital silence: none of its frames is above the silence threshold, fewer than "
+             << "the " << kStoiMinFrames << " it needs";
     } else {
       reason << n_stoi_frames << " of its frames are above the silence threshold (40 dB under "
              << "the loudest frame), fewer than the " << kStoiMinFrames << " it needs";

@@ -50,11 +50,14 @@ int64_t count_frames(size_t length) {
 }
 
 // Drops frames whose clean energy is more than 40 dB below the loudest one and overlap-adds
-// the remaining windowed frames of both signals (Taal et al. 2011, sec. II-C).
+// the remaining windowed frames of both signals (Taal et al. 2011, sec. II-C). A frame of
+// digital silence is dropped too: in an all-zero reference every frame is as loud as the
+// loudest, so pystoi keeps them all and scores a signal with nothing to understand.
 void remove_silent_frames(std::vector<double>& clean, std::vector<double>& processed) {
   const std::vector<double>& w = analysis_window();
   const int64_t n_frames = count_frames(clean.size());
   std::vector<double> energy_db(n_frames);
+  std::vector<bool> digital_silence(n_frames);
   for (int64_t t = 0; t < n_frames; ++t) {
     double energy = 0;
     for (int n = 0; n < kFrame; ++n) {
@@ -62,13 +65,14 @@ void remove_silent_frames(std::vector<double>& clean, std::vector<double>& proce
       energy += v * v;
     }
     energy_db[t] = 20.0 * std::log10(std::sqrt(energy) + kEps);
+    digital_silence[t] = energy == 0;
   }
   const double max_db =
       energy_db.empty() ? 0 : *std::max_element(energy_db.begin(), energy_db.end());
 
   std::vector<int64_t> kept;
   for (int64_t t = 0; t < n_frames; ++t)
-    if (energy_db[t] - max_db + kDynamicRangeDb > 0) kept.push_back(t);
+    if (!digital_silence[t] && energy_db[t] - max_db + kDynamicRangeDb > 0) kept.push_back(t);
   const size_t length = kept.empty() ? 0 : (kept.size() - 1) * kHop + kFrame;
   std::vector<double> clean_out(length, 0.0);
   std::vector<double> processed_out(length, 0.0);

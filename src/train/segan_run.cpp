@@ -209,10 +209,13 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   };
 
   SeganRunResult result;
-  result.best_ssnr_gain_db = best_gain_db;
+  result.total_steps = total_steps;
   if (trainer.step() >= total_steps) {
+    // No validation runs, so there is no gain to report and best.pt stays as it is.
     log::info("the run already has ", trainer.step(), " of ", total_steps, " steps");
     result.steps = trainer.step();
+    result.already_complete = true;
+    result.best_ssnr_gain_db = std::numeric_limits<double>::quiet_NaN();
     return result;
   }
 

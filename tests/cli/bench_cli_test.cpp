@@ -39,6 +39,34 @@ TEST(BenchCli, RunsTinyPresetAndWritesValidJson) {
   EXPECT_EQ(row.at("decoder").size(), 2u);  // one row per decoder layer
 }
 
+TEST(BenchCli, JsonThatWouldOverwriteAPresetOrIsNamedLikeAudioIsRefused) {
+  TempDir work;
+  const std::string preset = (work / "tiny.json").string();
+  std::ofstream(preset) << R"({"kind": "segan", "model": {"sample_rate_hz": 8000,
+    "window_samples": 512, "kernel_size": 31, "encoder_channels": [4, 8]}})";
+  auto bench = [&](const std::string& json) {
+    return run_cli({"bench", "--preset", preset, "--device", "cpu", "--json", json});
+  };
+
+  // The preset under another spelling: refused before any timing, and the preset is intact.
+  const std::string respelled = (work / "." / "tiny.json").string();
+  const CliResult same = bench(respelled);
+  EXPECT_EQ(same.exit_code, 2) << same.err;
+  EXPECT_NE(same.err.find("--json " + respelled + ": would overwrite the input " + preset),
+            std::string::npos)
+      << same.err;
+  std::ifstream in(preset);
+  EXPECT_EQ(nlohmann::json::parse(in).at("kind"), "segan");
+
+  const CliResult audio = bench((work / "bench.wav").string());
+  EXPECT_EQ(audio.exit_code, 2) << audio.err;
+  EXPECT_NE(audio.err.find("expected a file for the report, got a name ending in .wav"),
+            std::string::npos)
+      << audio.err;
+  EXPECT_FALSE(fs::exists(work / "bench.wav"));
+  EXPECT_EQ(bench(work.path().string()).exit_code, 2);
+}
+
 // A generation preset at tiny sizes: WaveGAN and SpecGAN rows carry the kind and positive
 // training and generation figures.
 TEST(BenchCli, RunsTinyGenerationPresetsAndWritesValidJson) {

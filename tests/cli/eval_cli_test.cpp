@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
@@ -66,6 +67,92 @@ TEST(EvalCli, TableAndJsonForSeveralSystems) {
   EXPECT_LT(noisy["mean"]["stoi"].get<double>(), 1.0);
   EXPECT_GT(noisy["mean"]["lsd"].get<double>(), 0.0);
   EXPECT_TRUE(json["problems"].empty());
+}
+
+TEST(EvalCli, JsonThatWouldOverwriteAnInputOrIsNamedLikeAudioIsRefused) {
+  Folders f;
+  const auto before = audio::read(f("clean/x.wav"));
+  auto eval = [&](const std::string& json) {
+    return run_cli(
+        {"eval", "--clean", f("clean"), "--system", "a=" + f("perfect"), "--json", json});
+  };
+
+  // A reference as the report: refused for its extension before anything is computed.
+  auto reference = eval(f("clean/x.wav"));
+  EXPECT_EQ(reference.exit_code, 2) << reference.err;
+  EXPECT_NE(reference.err.find("--json " + f("clean/x.wav") +
+                               ": expected a file for the report, got a name ending in .wav"),
+            std::string::npos)
+      << reference.err;
+  EXPECT_EQ(reference.out.find("system"), std::string::npos) << reference.out;
+  EXPECT_EQ(audio::read(f("clean/x.wav")).samples, before.samples);
+
+  // A system's file reached through a link of another name, and an existing folder.
+  std::filesystem::create_symlink(f("perfect/sub/y.wav"), f("report.json"));
+  auto linked = eval(f("report.json"));
+  EXPECT_EQ(linked.exit_code, 2) << linked.err;
+  EXPECT_NE(linked.err.find("--json " + f("report.json") + ": would overwrite the input " +
+                            f("perfect/sub/y.wav")),
+            std::string::npos)
+      << linked.err;
+  EXPECT_EQ(audio::read(f("perfect/sub/y.wav")).samples, audio::read(f("clean/sub/y.wav")).samples);
+  auto folder = eval(f("clean"));
+  EXPECT_EQ(folder.exit_code, 2) << folder.err;
+  EXPECT_NE(folder.err.find("--json " + f("clean") + ": is a folder"), std::string::npos)
+      << folder.err;
+}
+
+TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {
+  Folders f;
+  const std::string report = f("report.json");
+  auto result = run_cli(
+      {"eval", "--clean", f("clean"), "--system", "same=" + f("perfect"), "--json", report});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err.find("not computed"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("same: snr"), std::string::npos) << result.err;
+  // The row: name, file count, then snr's mean, +inf with no deviation.
+  const size_t row = result.out.find("same");
+  ASSERT_NE(row, std::string::npos) << result.out;
+  std::istringstream cells(result.out.substr(row));
+  std::string name, n_files, snr;
+  cells >> name >> n_files >> snr;
+  EXPECT_EQ(snr, "inf") << result.out;
+
+  // The JSON says the same: both files counted, the mean null (+inf), no deviation.
+  std::ifstream in(report);
+  const nlohmann::json same = nlohmann::json::parse(in)["systems"]["same"];
+  EXPECT_EQ(same["n_computed"]["snr"], 2);
+  ASSERT_TRUE(same["mean"].contains("snr"));
+  EXPECT_TRUE(same["mean"]["snr"].is_null());
+  EXPECT_FALSE(same["std"].contains("snr"));
+  EXPECT_FALSE(same["files"]["x"].contains("not_computed"));
+}
+
+TEST(EvalCli, StoiOfADigitallySilentReferenceIsNotComputed) {
+  test::TempDir dir;
+  // 2 s, long enough for 30 STOI frames, but with no frame of sound.
+  const audio::Audio silence{std::vector<float>(32000, 0.0f), 16000, 1};
+  audio::write(dir / "clean/quiet.wav", silence, audio::SampleFormat::kFloat32);
+  audio::write(dir / "sys/quiet.wav", test::white_noise(16000, 32000, 0.1f, 3),
+               audio::SampleFormat::kFloat32);
+  const std::string report = (dir / "report.json").string();
+  auto result = run_cli({"eval", "--clean", (dir / "clean").string(), "--system",
+                         "sys=" + (dir / "sys").string(), "--json", report});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find((dir / "clean/quiet.wav").string() +
+                            ": stoi is not computed: digital silence: none of its frames is "
+                            "above the silence threshold, fewer than the 30 it needs"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("sys: estoi is not computed for any file (shown as -)"),
+            std::string::npos)
+      << result.err;
+
+  std::ifstream in(report);
+  const nlohmann::json sys = nlohmann::json::parse(in)["systems"]["sys"];
+  EXPECT_EQ(sys["files"]["quiet"]["not_computed"], nlohmann::json({"stoi", "estoi"}));
+  EXPECT_EQ(sys["n_computed"]["stoi"], 0);
+  EXPECT_FALSE(sys["mean"].contains("stoi"));
 }
 
 TEST(EvalCli, ResamplesSystemsAtOtherRates) {
@@ -139,7 +226,7 @@ TEST(EvalCli, MetricsAFileIsTooShortForAreWarnedAboutAndLeftOut) {
             std::string::npos)
       << result.err;
   EXPECT_EQ(result.err.find("long.wav"), std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("sys: ssnr is over 1 of 2 files (1 too short for it)"),
+  EXPECT_NE(result.err.find("sys: ssnr is over 1 of 2 files (not computed for 1, as warned above)"),
             std::string::npos)
       << result.err;
 
@@ -164,7 +251,8 @@ TEST(EvalCli, MetricsAFileIsTooShortForAreWarnedAboutAndLeftOut) {
   auto alone = run_cli({"eval", "--clean", (dir / "clean").string(), "--system",
                         "sys=" + (dir / "sys").string(), "--json", report, "-q"});
   ASSERT_EQ(alone.exit_code, 0) << alone.err;
-  EXPECT_NE(alone.err.find("sys: no file is long enough for ssnr (shown as -)"), std::string::npos)
+  EXPECT_NE(alone.err.find("sys: ssnr is not computed for any file (shown as -)"),
+            std::string::npos)
       << alone.err;
   std::ifstream again(report);
   const nlohmann::json alone_json = nlohmann::json::parse(again);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "support/test_support.h"
+#include "tiny_train_gen.h"
 
 namespace rawgan {
 namespace {
@@ -111,6 +112,42 @@ TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
   EXPECT_EQ(result.err.find("frame #"), std::string::npos) << result.err;  // no stack trace
 }
 
+TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  const std::vector<std::string> segan = {"train",
+                                          "--noisy",
+                                          (dir / "pairs" / "noisy").string(),
+                                          "--clean",
+                                          (dir / "pairs" / "clean").string(),
+                                          "--preset",
+                                          write_tiny_preset(dir).string(),
+                                          "--out",
+                                          (dir / "run").string(),
+                                          "--device",
+                                          "cpu",
+                                          "--threads",
+                                          "1",
+                                          "--validation-fraction",
+                                          "0",
+                                          "--steps",
+                                          "1",
+                                          "--quiet"};
+  ASSERT_EQ(run_cli(segan).exit_code, 0);
+
+  // train-gen on a SEGAN run: the kinds, not the first key its options do not know.
+  std::vector<std::string> gen = test::tiny_train_gen_run(dir);
+  gen.insert(gen.end(), {"--resume", "--steps", "3"});
+  auto refused = run_cli(gen);
+  EXPECT_EQ(refused.exit_code, 3) << refused.err;
+  EXPECT_NE(refused.err.find((dir / "run" / "last.pt").string() +
+                             ": a 'segan' checkpoint, expected 'wavegan' or 'specgan'; resume a "
+                             "SEGAN run with rawgan train --resume"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("unknown key"), std::string::npos) << refused.err;
+}
+
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
   test::TempDir dir;
   write_pairs(dir / "a", 2);
@@ -164,6 +201,58 @@ TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
       << other.err;
   EXPECT_NE(other.err.find("3 pairs, was 2"), std::string::npos) << other.err;
   EXPECT_NE(other.out.find("trained 3 steps"), std::string::npos) << other.out;
+}
+
+TEST(TrainCli, ResumeOfARunAlreadyLongEnoughTrainsValidatesAndWritesNothing) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 3);
+  const fs::path run = dir / "run";
+  auto train = [&](const char* steps, const char* validation_fraction, bool resume) {
+    std::vector<std::string> args = {"train",
+                                     "--noisy",
+                                     (dir / "pairs" / "noisy").string(),
+                                     "--clean",
+                                     (dir / "pairs" / "clean").string(),
+                                     "--preset",
+                                     write_tiny_preset(dir).string(),
+                                     "--out",
+                                     run.string(),
+                                     "--device",
+                                     "cpu",
+                                     "--threads",
+                                     "1",
+                                     "--validation-fraction",
+                                     validation_fraction,
+                                     "--steps",
+                                     steps,
+                                     "--quiet"};
+    if (resume) args.push_back("--resume");
+    return run_cli(args);
+  };
+
+  // A run without best.pt (as one stopped before its first validation leaves it).
+  ASSERT_EQ(train("3", "0.34", false).exit_code, 0);
+  fs::remove(run / "best.pt");
+  auto done = train("2", "0.34", true);
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(done.out,
+            "nothing trained: the run already has 3 of 2 steps, no validation ran; "
+            "checkpoint " +
+                (run / "last.pt").string() + " (no best.pt)\n");
+  EXPECT_FALSE(fs::exists(run / "best.pt"));
+
+  // With best.pt present it is left as it was, and no gain (-inf without validation) is shown.
+  ASSERT_EQ(train("4", "0", true).exit_code, 0);
+  ASSERT_TRUE(fs::exists(run / "best.pt"));
+  const auto best_time = fs::last_write_time(run / "best.pt");
+  auto again = train("4", "0", true);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("no validation ran; checkpoints " + (run / "last.pt").string() + ", " +
+                           (run / "best.pt").string()),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(again.out.find("dB"), std::string::npos) << again.out;
+  EXPECT_EQ(fs::last_write_time(run / "best.pt"), best_time);
 }
 
 TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {

@@ -55,6 +55,18 @@ TEST(Stoi, TooShortGivesPystoiFloorAndMismatchThrows) {
   EXPECT_TRUE(std::isfinite(estoi(zeros, zeros, 16000)));
 }
 
+TEST(Stoi, DigitalSilenceHasNoFrames) {
+  // Every frame of an all-zero reference is as loud as the loudest, so the relative threshold
+  // alone would keep all 249 of them.
+  const std::vector<float> zeros(32000, 0.0f);
+  EXPECT_EQ(stoi_frames(zeros, 16000), 0);
+  EXPECT_DOUBLE_EQ(stoi(zeros, test::white_noise(16000, 32000, 0.1f, 7).samples, 16000), 1e-5);
+  // A single nonzero sample is sound: its frames are kept, the zero ones dropped.
+  std::vector<float> click = zeros;
+  click[16000] = 0.5f;
+  EXPECT_GT(stoi_frames(click, 16000), 0);
+}
+
 TEST(Stoi, MinSamplesIsTheShortestSignalWithThirtyFrames) {
   for (int rate : {8000, 10000, 16000, 44100, 48000}) {
     const int64_t n = stoi_min_samples(rate);

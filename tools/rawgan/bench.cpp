@@ -14,7 +14,8 @@
 //   included for SpecGAN, as `rawgan generate` does).
 // Also the peak host memory (maximum RSS of the process so far), peak device memory on CUDA,
 // the LibTorch version, the device's name, the thread count and the malloc in use.
-// stdout: a plain table; --json FILE: the same figures as JSON.
+// stdout: a plain table; --json FILE: the same figures as JSON (refused before any work when
+// FILE is named like audio, is a folder or is a preset file being read).
 #include <torch/torch.h>
 
 #include <unistd.h>
@@ -384,6 +385,17 @@ void print_table(const nlohmann::json& result) {
                "host peak MB: the process's peak so far (bench one preset for its own)\n";
 }
 
+// The files the presets may be read from (load_preset's search), so that --json spares them.
+std::vector<std::filesystem::path> preset_files(const std::vector<std::string>& presets) {
+  std::vector<std::filesystem::path> files;
+  for (const std::string& preset : presets) {
+    files.emplace_back(preset);
+    for (const auto& dir : preset_search_path())
+      files.push_back(dir / (preset + ".json"));
+  }
+  return files;
+}
+
 int run_bench(const BenchOptions& bench) {
   if (bench.steps <= 0)
     throw UsageError("--steps must be positive, got " + std::to_string(bench.steps));
@@ -391,6 +403,7 @@ int run_bench(const BenchOptions& bench) {
     throw UsageError("--batch-size must be positive, got " + std::to_string(bench.batch_size));
   if (bench.audio_s <= 0)
     throw UsageError("--audio-s must be positive, got " + std::to_string(bench.audio_s));
+  if (!bench.json.empty()) check_report_path("--json", bench.json, preset_files(bench.presets));
   const torch::Device device = train::select_device(bench.device);
   const int n_threads = train::set_thread_count(bench.threads);
   models::check_precision(models::parse_precision(bench.precision, "--precision"), device,

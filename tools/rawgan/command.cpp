@@ -1,4 +1,4 @@
-// The shared numeric option checks declared in command.h.
+// The shared option checks declared in command.h.
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "command.h"
+#include "rawgan/audio/files.h"
+#include "rawgan/util/error.h"
 
 namespace rawgan::cli {
 namespace {
@@ -92,6 +94,24 @@ const CLI::Validator& finite_number() {
       },
       "NUMBER");
   return check;
+}
+
+void check_report_path(const std::string& option, const std::filesystem::path& path,
+                       const std::vector<std::filesystem::path>& inputs) {
+  namespace fs = std::filesystem;
+  const std::string named = option + " " + path.string();
+  if (audio::is_audio_file(path))
+    throw UsageError(named + ": expected a file for the report, got a name ending in " +
+                     path.extension().string());
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw UsageError(named + ": is a folder; expected a file for the report");
+  // equivalent() sees through other spellings and links; a path that does not exist yet is no
+  // input.
+  if (!fs::exists(path, ec)) return;
+  for (const fs::path& input : inputs)
+    if (fs::equivalent(path, input, ec))
+      throw UsageError(named + ": would overwrite the input " + input.string());
 }
 
 }  // namespace rawgan::cli

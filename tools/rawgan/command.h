@@ -6,6 +6,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -44,5 +45,12 @@ const CLI::Validator& non_negative_number();  ///< finite and >= 0
 const CLI::Validator& finite_number();        ///< any finite value; an empty string is refused
 /// A finite number in [low, high]: "--frame-ms: must be a number from 4 to 256, got 100000".
 CLI::Validator number_from_to(double low, double high);
+
+/// Refuses, with a UsageError naming `option`, a report file (such as `--json FILE`) that would
+/// destroy something when written: a name ending in an audio extension (never a report, nearly
+/// always an input typed in the wrong place), an existing folder, or one of `inputs` under any
+/// spelling or through a link. Call it before any work, so that nothing is computed in vain.
+void check_report_path(const std::string& option, const std::filesystem::path& path,
+                       const std::vector<std::filesystem::path>& inputs);
 
 }  // namespace rawgan::cli

@@ -4,7 +4,8 @@
 // file at another rate is resampled to its reference's rate.
 //
 // stdout: one row per system with the mean and standard deviation of every metric and the
-// number of files. --json: the same summary plus every per-file value (+inf written as null).
+// number of files. --json: the same summary plus every per-file value (+inf written as null);
+// a --json path that is one of the inputs, a folder or named like audio is refused at once.
 // Missing or unmatched files are listed on stderr and make the exit code 3, after the table.
 //
 // A reference too short for a metric (metrics::length_problems: segmental SNR needs a frame and
@@ -12,7 +13,9 @@
 // minimum. A metric it leaves undefined is not computed for that file: the table's figures are
 // over the other files (a warning after the table says how many), and in the JSON the file
 // lists it under "not_computed" instead of a value, and the system's "n_computed" counts the
-// files behind each mean ("mean" and "std" leave out a metric no file had).
+// files behind each mean ("mean" and "std" leave out a metric no file had). A mean over values
+// that include +inf is +inf: "inf" in the table, null in the JSON like the per-file values,
+// with no "std" (the deviation is undefined).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -123,7 +126,8 @@ Stats stats(const std::vector<double>& all_values) {
   for (double v : values)
     s.mean += v;
   s.mean /= double(values.size());
-  if (!std::isfinite(s.mean)) return {s.mean, NAN};
+  // An infinite value is a real one (+inf: identical signals), counted like any other.
+  if (!std::isfinite(s.mean)) return {s.mean, NAN, s.n_values};
   for (double v : values)
     s.std += (v - s.mean) * (v - s.mean);
   s.std = std::sqrt(s.std / double(values.size()));
@@ -198,7 +202,8 @@ void write_json(const fs::path& path, const EvalOptions& options,
       entry["n_computed"][name] = all[m].n_values;
       if (all[m].n_values == 0) continue;
       entry["mean"][name] = number(all[m].mean);
-      entry["std"][name] = number(all[m].std);
+      // null would read as +inf, which an undefined deviation (of an infinite mean) is not.
+      if (!std::isnan(all[m].std)) entry["std"][name] = number(all[m].std);
     }
     entry["files"] = nlohmann::json::object();
     for (const auto& [key, v] : system.values) {
@@ -237,12 +242,13 @@ void warn_about_left_out_files(const std::vector<System>& systems) {
     for (size_t m = 0; m < all.size(); ++m) {
       const std::string& name = metrics::metric_names()[m];
       if (all[m].n_values == system.values.size()) continue;
+      // Too short or (STOI) too quiet: the warnings per reference above say which.
       if (all[m].n_values == 0)
-        log::warn(system.name, ": no file is long enough for ", name, " (shown as -)");
+        log::warn(system.name, ": ", name, " is not computed for any file (shown as -)");
       else
         log::warn(system.name, ": ", name, " is over ", all[m].n_values, " of ",
-                  system.values.size(), " files (", system.values.size() - all[m].n_values,
-                  " too short for it)");
+                  system.values.size(), " files (not computed for ",
+                  system.values.size() - all[m].n_values, ", as warned above)");
     }
   }
 }
@@ -256,6 +262,15 @@ int run_eval(const EvalOptions& options) {
     for (size_t i = 0; i + 1 < systems.size(); ++i)
       if (systems[i].name == systems.back().name)
         throw UsageError("--system name '" + systems.back().name + "' is given twice");
+  }
+  if (!options.json.empty()) {
+    std::vector<fs::path> inputs;
+    for (const auto& [key, path] : clean_files)
+      inputs.push_back(path);
+    for (const System& system : systems)
+      for (const auto& [key, path] : system.files)
+        inputs.push_back(path);
+    check_report_path("--json", options.json, inputs);
   }
 
   // List what cannot be paired.

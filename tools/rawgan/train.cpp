@@ -4,6 +4,7 @@
 // The preset (models/<name>.json or a path) gives the model and default training options;
 // options on the command line override the training ones.
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -20,6 +21,8 @@
 
 namespace rawgan::cli {
 namespace {
+
+namespace fs = std::filesystem;
 
 struct TrainCommandOptions {
   std::string noisy, clean, valid_noisy, valid_clean, out;
@@ -89,6 +92,18 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
 
   train::SeganRunResult result = train::run_segan_training(options);
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
+  const fs::path last_path = options.run_dir / "last.pt";
+  const fs::path best_path = options.run_dir / "best.pt";
+  std::error_code ec;
+  // Only the checkpoints that exist: a run stopped before its first validation has no best.pt.
+  const std::string checkpoints =
+      fs::exists(best_path, ec) ? "; checkpoints " + last_path.string() + ", " + best_path.string()
+                                : "; checkpoint " + last_path.string() + " (no best.pt)";
+  if (result.already_complete) {
+    std::cout << "nothing trained: the run already has " << result.steps << " of "
+              << result.total_steps << " steps, no validation ran" << checkpoints << '\n';
+    return 0;
+  }
   std::cout << "trained " << result.steps << " steps";
   if (result.seconds > 0) {
     std::cout << " (" << result.windows_trained / result.seconds << " windows/s)";
@@ -98,8 +113,7 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   } else {
     std::cout << ", best validation segmental SNR gain " << result.best_ssnr_gain_db << " dB";
   }
-  std::cout << "; checkpoints " << (options.run_dir / "last.pt").string() << ", "
-            << (options.run_dir / "best.pt").string() << '\n';
+  std::cout << checkpoints << '\n';
   return 0;
 }
 

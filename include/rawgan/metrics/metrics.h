@@ -66,8 +66,8 @@ struct LengthProblem {
 ///    returns min_db);
 ///  - lsd: means little below one frame (its only frames are mostly zero padding);
 ///  - stoi, estoi: undefined when fewer than kStoiMinFrames frames remain after silent-frame
-///    removal (the functions return pystoi's 1e-5), which a long but nearly silent signal can
-///    cause too; min_samples is the length that gives 30 frames when none is silent.
+///    removal (the functions return pystoi's 1e-5), which a long but nearly or digitally silent
+///    signal can cause too; min_samples is the length that gives 30 frames when none is silent.
 /// Empty for signals long enough for all of them.
 std::vector<LengthProblem> length_problems(const std::vector<float>& clean, int sample_rate_hz);
 

@@ -3,9 +3,11 @@
 //
 // Both signals are resampled to 10 kHz (libsoxr via audio::resample; the reference uses a
 // MATLAB-style polyphase resampler, see the tests for the effect), frames whose clean energy is
-// more than 40 dB below the loudest clean frame are removed (256-sample MATLAB-Hann frames,
-// hop 128, overlap-added back), then 512-point spectra of 256-sample frames are grouped into
-// 15 one-third octave bands from 150 Hz and compared over 30-frame (384 ms) segments.
+// more than 40 dB below the loudest clean frame, and frames of digital silence (all-zero clean
+// samples; pystoi keeps them when the whole reference is silent), are removed (256-sample
+// MATLAB-Hann frames, hop 128, overlap-added back), then 512-point spectra of 256-sample
+// frames are grouped into 15 one-third octave bands from 150 Hz and compared over 30-frame
+// (384 ms) segments.
 // Thread-safe.
 #pragma once
 

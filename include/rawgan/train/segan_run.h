@@ -45,6 +45,10 @@ struct SeganRunResult {
   int64_t windows_trained = 0;   ///< windows seen in this process
   double seconds = 0;            ///< training time in this process
   double best_ssnr_gain_db = 0;  ///< best validation segmental SNR gain (NaN: no validation)
+  /// True when the run already had the steps asked for (`steps` of them, at least
+  /// `total_steps`): nothing was trained, validated or written, best.pt included.
+  bool already_complete = false;
+  int64_t total_steps = 0;  ///< the length asked for (--steps, or --epochs in steps)
   SeganStepLosses last_losses;
 };
 
