@@ -100,6 +100,20 @@ TEST(EvalCli, JsonThatWouldOverwriteAnInputOrIsNamedLikeAudioIsRefused) {
   EXPECT_EQ(folder.exit_code, 2) << folder.err;
   EXPECT_NE(folder.err.find("--json " + f("clean") + ": is a folder"), std::string::npos)
       << folder.err;
+
+  // Any other existing file that is not a report, such as a checkpoint, is kept; an earlier
+  // report is replaced.
+  std::ofstream(f("best.pt"), std::ios::binary) << "PK\x03\x04 checkpoint bytes";
+  auto checkpoint = eval(f("best.pt"));
+  EXPECT_EQ(checkpoint.exit_code, 2) << checkpoint.err;
+  EXPECT_NE(checkpoint.err.find("exists and is not a JSON report"), std::string::npos)
+      << checkpoint.err;
+  std::ifstream kept(f("best.pt"), std::ios::binary);
+  std::string first;
+  std::getline(kept, first);
+  EXPECT_EQ(first.rfind("PK", 0), 0u) << first;
+  std::ofstream(f("old.json")) << "  {\"old\": true}";
+  EXPECT_EQ(eval(f("old.json")).exit_code, 0);
 }
 
 TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {

@@ -2,6 +2,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -112,6 +113,14 @@ void check_report_path(const std::string& option, const std::filesystem::path& p
   for (const fs::path& input : inputs)
     if (fs::equivalent(path, input, ec))
       throw UsageError(named + ": would overwrite the input " + input.string());
+  // An earlier report may be replaced; any other file (a checkpoint, a preset under another
+  // name) may not: a report begins with '{'.
+  std::ifstream existing(path, std::ios::binary);
+  char first = 0;
+  while (existing.get(first) && std::isspace(static_cast<unsigned char>(first))) {
+  }
+  if (existing && first != '{')
+    throw UsageError(named + ": exists and is not a JSON report; choose another file name");
 }
 
 }  // namespace rawgan::cli

@@ -49,7 +49,8 @@ CLI::Validator number_from_to(double low, double high);
 /// Refuses, with a UsageError naming `option`, a report file (such as `--json FILE`) that would
 /// destroy something when written: a name ending in an audio extension (never a report, nearly
 /// always an input typed in the wrong place), an existing folder, or one of `inputs` under any
-/// spelling or through a link. Call it before any work, so that nothing is computed in vain.
+/// spelling or through a link, or an existing file that is not a JSON report (a checkpoint given
+/// by mistake). Call it before any work, so that nothing is computed in vain.
 void check_report_path(const std::string& option, const std::filesystem::path& path,
                        const std::vector<std::filesystem::path>& inputs);
 

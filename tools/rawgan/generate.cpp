@@ -190,6 +190,8 @@ int run_generate(const GenerateOptions& options) {
       n_clipped += audio::write(path, clip, format).n_clipped;
       std::cout << path.string() << "\n";
     }
+    // Flushed per batch, so that a run stopped by Ctrl-C lists whole names of what it wrote.
+    std::cout.flush();
     progress.update(start + n);
   }
   progress.finish();
