@@ -176,6 +176,21 @@ std::vector<LengthProblem> length_problems(const std::vector<float>& clean, int 
   too_few("lsd", false, lsd_frame,
           "one " + ms(lsd.frame_ms) + " frame, without which its frames are mostly zero padding");
 
+  // A reference of digital silence has no signal to set noise against: SNR, SI-SDR and every
+  // frame of segmental SNR would be -inf (or +inf for a silent output), which would swamp a mean
+  // over files.
+  const bool silent =
+      length > 0 && std::all_of(clean.begin(), clean.end(), [](float x) { return x == 0.0f; });
+  if (silent) {
+    for (const char* metric : {"snr", "si_sdr", "ssnr"}) {
+      const bool listed = std::any_of(problems.begin(), problems.end(),
+                                      [&](const LengthProblem& p) { return p.metric == metric; });
+      if (!listed)
+        problems.push_back(
+            {metric, true, length, "digital silence: no signal to set noise against"});
+    }
+  }
+
   // STOI's frames are those above its silence threshold, so a long but nearly silent file can
   // lack them too.
   const int64_t n_stoi_frames = stoi_frames(clean, sample_rate_hz);

@@ -1,6 +1,7 @@
 // rawgan eval end to end: the table, the JSON, resampled systems and the exit codes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -142,7 +143,7 @@ TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {
   EXPECT_FALSE(same["files"]["x"].contains("not_computed"));
 }
 
-TEST(EvalCli, StoiOfADigitallySilentReferenceIsNotComputed) {
+TEST(EvalCli, OnlyLsdIsComputedForADigitallySilentReference) {
   test::TempDir dir;
   // 2 s, long enough for 30 STOI frames, but with no frame of sound.
   const audio::Audio silence{std::vector<float>(32000, 0.0f), 16000, 1};
@@ -164,9 +165,20 @@ TEST(EvalCli, StoiOfADigitallySilentReferenceIsNotComputed) {
 
   std::ifstream in(report);
   const nlohmann::json sys = nlohmann::json::parse(in)["systems"]["sys"];
-  EXPECT_EQ(sys["files"]["quiet"]["not_computed"], nlohmann::json({"stoi", "estoi"}));
-  EXPECT_EQ(sys["n_computed"]["stoi"], 0);
-  EXPECT_FALSE(sys["mean"].contains("stoi"));
+  // Nor are SNR, SI-SDR and segmental SNR: there is no signal to set the noise against, and a
+  // -inf would swamp the mean.
+  EXPECT_NE(result.err.find((dir / "clean/quiet.wav").string() +
+                            ": snr is not computed: digital silence: no signal to set noise "
+                            "against"),
+            std::string::npos)
+      << result.err;
+  const auto& not_computed = sys["files"]["quiet"]["not_computed"];
+  for (const char* metric : {"snr", "ssnr", "si_sdr", "stoi", "estoi"}) {
+    EXPECT_NE(std::find(not_computed.begin(), not_computed.end(), metric), not_computed.end())
+        << metric << " in " << not_computed.dump();
+    EXPECT_EQ(sys["n_computed"][metric], 0) << metric;
+    EXPECT_FALSE(sys["mean"].contains(metric)) << metric;
+  }
 }
 
 TEST(EvalCli, ResamplesSystemsAtOtherRates) {

@@ -117,6 +117,21 @@ TEST(LengthProblems, ThreeSamplesAreTooShortForFramedMetricsOnly) {
   EXPECT_TRUE(length_problems(test::white_noise(16000, 16000, 0.1f, 1).samples, 16000).empty());
 }
 
+TEST(LengthProblems, DigitalSilenceLeavesEveryMetricButLsdUndefined) {
+  const std::vector<float> silence(16000, 0.0f);
+  const std::vector<float> noise = test::white_noise(16000, 16000, 0.1f, 1).samples;
+  const MetricValues values = compute_all(silence, noise, 16000);
+  EXPECT_TRUE(std::isnan(values.snr_db));  // not -inf, which would swamp a mean over files
+  EXPECT_TRUE(std::isnan(values.si_sdr_db));
+  EXPECT_TRUE(std::isnan(values.segmental_snr_db));
+  EXPECT_TRUE(std::isnan(values.stoi));
+  EXPECT_TRUE(std::isfinite(values.lsd_db));
+  // A reference with one non-zero sample is no longer silence.
+  std::vector<float> almost = silence;
+  almost[100] = 0.5f;
+  EXPECT_TRUE(std::isfinite(compute_all(almost, noise, 16000).snr_db));
+}
+
 TEST(LengthProblems, SegmentalSnrMinimumIsWhereItsFirstFrameAppears) {
   // Identical signals score the 35 dB ceiling once a frame exists and min_db (-10) before.
   const auto s = test::white_noise(16000, 16000, 0.1f, 2).samples;
