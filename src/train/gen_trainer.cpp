@@ -388,6 +388,15 @@ void GenTrainer::write_checkpoint() {
 
 GenTrainSummary GenTrainer::run() {
   set_up();
+  if (step_ >= train_.n_steps) {
+    // A resumed run that already has its steps: last.pt stays as it is.
+    log::info("nothing trained: the run already has ", step_, " of ", train_.n_steps, " steps");
+    GenTrainSummary summary;
+    summary.step = step_;
+    summary.diversity_real = diversity_real_;
+    summary.checkpoint = last_path_;
+    return summary;
+  }
   const int64_t first_step = step_;
   Progress progress("train-gen", train_.n_steps - first_step, "steps");
   models_.generator->train();
@@ -438,7 +447,8 @@ GenTrainSummary GenTrainer::run() {
           diversity_generated_,
           diversity_real_,
           progress.elapsed_s(),
-          last_path_};
+          last_path_,
+          step_ - first_step};
 }
 
 }  // namespace

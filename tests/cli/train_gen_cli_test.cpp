@@ -29,6 +29,19 @@ TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("steps 3"), std::string::npos) << resumed.out;
   EXPECT_EQ(resumed.err.find("other data"), std::string::npos) << resumed.err;
+
+  // Asking for fewer steps than the run has trains nothing and leaves last.pt as it is.
+  const auto last = dir / "run" / "last.pt";
+  const auto written = std::filesystem::last_write_time(last);
+  auto finished_args = args;
+  finished_args.insert(finished_args.end(), {"--resume", "--steps", "1"});
+  auto finished = run_cli(finished_args);
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_NE(finished.err.find("nothing trained: the run already has 3 of 1 steps"),
+            std::string::npos)
+      << finished.err;
+  EXPECT_EQ(finished.out.find("d_loss"), std::string::npos) << finished.out;
+  EXPECT_EQ(std::filesystem::last_write_time(last), written);
 }
 
 TEST(TrainGenCli, ResumeOnAnotherClipFolderWarnsNamingItAndTheFileCount) {

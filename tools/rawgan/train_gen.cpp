@@ -30,6 +30,12 @@ int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
   options.parallel = &parallel;
   auto summary = train::train_generator(options);
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
+  if (summary.steps_run == 0) {
+    // No losses or diversity to report: nothing ran.
+    std::cout << "steps " << summary.step << "\n"
+              << "checkpoint " << summary.checkpoint.string() << "\n";
+    return 0;
+  }
   std::cout << "steps " << summary.step << "\n"
             << "d_loss " << summary.discriminator_loss << "\n"
             << "g_loss " << summary.generator_loss << "\n"

@@ -56,6 +56,7 @@ struct GenTrainSummary {
   double diversity_real = 0;         ///< of the training clips (dB)
   double seconds = 0;                ///< this invocation's training time
   std::filesystem::path checkpoint;  ///< last.pt
+  int64_t steps_run = 0;  ///< steps this invocation trained; 0: a resumed run already had them
 };
 
 /// Trains; returns after the last checkpoint is written. Throws UsageError for bad options,
