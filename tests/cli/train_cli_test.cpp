@@ -96,16 +96,38 @@ void write_pairs(const fs::path& dir, int n_pairs) {
   }
 }
 
+// `rawgan train` on the pairs in `pairs` (noisy/, clean/) with the tiny preset, on one CPU
+// thread, into `run`.
+std::vector<std::string> tiny_train(const test::TempDir& dir, const fs::path& pairs,
+                                    const fs::path& run, const std::string& steps,
+                                    const std::string& validation_fraction = "0") {
+  return {"train",
+          "--noisy",
+          (pairs / "noisy").string(),
+          "--clean",
+          (pairs / "clean").string(),
+          "--preset",
+          write_tiny_preset(dir).string(),
+          "--out",
+          run.string(),
+          "--device",
+          "cpu",
+          "--threads",
+          "1",
+          "--validation-fraction",
+          validation_fraction,
+          "--steps",
+          steps};
+}
+
 // A batch far beyond the machine's memory: one line that says so and what to change, not
 // LibTorch's allocator message with its C++ stack trace.
 TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
   test::TempDir dir;
   write_pairs(dir / "a", 1);
-  auto result =
-      run_cli({"train", "--noisy", (dir / "a/noisy").string(), "--clean",
-               (dir / "a/clean").string(), "--preset", write_tiny_preset(dir).string(), "--out",
-               (dir / "run").string(), "--device", "cpu", "--threads", "1", "--validation-fraction",
-               "0", "--steps", "1", "--batch-size", "100000000"});
+  auto args = tiny_train(dir, dir / "a", dir / "run", "1");
+  args.insert(args.end(), {"--batch-size", "100000000"});
+  auto result = run_cli(args);
   EXPECT_EQ(result.exit_code, 4) << result.err;
   EXPECT_NE(result.err.find("out of memory"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("--batch-size"), std::string::npos) << result.err;
@@ -115,25 +137,7 @@ TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
 TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
   test::TempDir dir;
   write_pairs(dir / "pairs", 2);
-  const std::vector<std::string> segan = {"train",
-                                          "--noisy",
-                                          (dir / "pairs" / "noisy").string(),
-                                          "--clean",
-                                          (dir / "pairs" / "clean").string(),
-                                          "--preset",
-                                          write_tiny_preset(dir).string(),
-                                          "--out",
-                                          (dir / "run").string(),
-                                          "--device",
-                                          "cpu",
-                                          "--threads",
-                                          "1",
-                                          "--validation-fraction",
-                                          "0",
-                                          "--steps",
-                                          "1",
-                                          "--quiet"};
-  ASSERT_EQ(run_cli(segan).exit_code, 0);
+  ASSERT_EQ(run_cli(tiny_train(dir, dir / "pairs", dir / "run", "1")).exit_code, 0);
 
   // train-gen on a SEGAN run: the kinds, not the first key its options do not know.
   std::vector<std::string> gen = test::tiny_train_gen_run(dir);
@@ -208,24 +212,8 @@ TEST(TrainCli, ResumeOfARunAlreadyLongEnoughTrainsValidatesAndWritesNothing) {
   write_pairs(dir / "pairs", 3);
   const fs::path run = dir / "run";
   auto train = [&](const char* steps, const char* validation_fraction, bool resume) {
-    std::vector<std::string> args = {"train",
-                                     "--noisy",
-                                     (dir / "pairs" / "noisy").string(),
-                                     "--clean",
-                                     (dir / "pairs" / "clean").string(),
-                                     "--preset",
-                                     write_tiny_preset(dir).string(),
-                                     "--out",
-                                     run.string(),
-                                     "--device",
-                                     "cpu",
-                                     "--threads",
-                                     "1",
-                                     "--validation-fraction",
-                                     validation_fraction,
-                                     "--steps",
-                                     steps,
-                                     "--quiet"};
+    auto args = tiny_train(dir, dir / "pairs", run, steps, validation_fraction);
+    args.push_back("--quiet");
     if (resume) args.push_back("--resume");
     return run_cli(args);
   };
