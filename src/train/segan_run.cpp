@@ -111,7 +111,14 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   prepare_run_dir(options.run_dir, options.resume);
   nlohmann::json recorded_data;  // null: a new run, or a checkpoint from before the record
   if (options.resume) {
-    reader.emplace(last_path, "segan", options.device);
+    reader.emplace(last_path, "", options.device);
+    const std::string& kind = reader->header().kind;
+    if (kind != "segan") {
+      throw InputError(last_path.string() + ": a '" + kind + "' checkpoint, expected 'segan'" +
+                       (kind == "wavegan" || kind == "specgan"
+                            ? "; resume a generation run with rawgan train-gen --resume"
+                            : ""));
+    }
     adopt_checkpoint_options(*reader, options);
     recorded_data = reader->header().config.value("data", nlohmann::json());
   }

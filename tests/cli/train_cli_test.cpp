@@ -150,6 +150,19 @@ TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
             std::string::npos)
       << refused.err;
   EXPECT_EQ(refused.err.find("unknown key"), std::string::npos) << refused.err;
+
+  // train on a train-gen run: the same, pointing the other way.
+  test::TempDir gen_dir;
+  ASSERT_EQ(run_cli(test::tiny_train_gen_run(gen_dir)).exit_code, 0);
+  auto segan_args = tiny_train(dir, dir / "pairs", gen_dir / "run", "2");
+  segan_args.push_back("--resume");
+  auto reverse = run_cli(segan_args);
+  EXPECT_EQ(reverse.exit_code, 3) << reverse.err;
+  EXPECT_NE(reverse.err.find((gen_dir / "run" / "last.pt").string() +
+                             ": a 'wavegan' checkpoint, expected 'segan'; resume a generation run "
+                             "with rawgan train-gen --resume"),
+            std::string::npos)
+      << reverse.err;
 }
 
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
