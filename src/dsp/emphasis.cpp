@@ -34,10 +34,14 @@ void PreEmphasis::process(float* interleaved, int64_t n_frames) {
 DeEmphasis::DeEmphasis(float coefficient, int n_channels)
     : coefficient_(coefficient), last_output_(n_channels, 0.0f) {}
 
-void DeEmphasis::prime(const std::vector<float>& input_levels) {
-  if (coefficient_ == 0.0f || coefficient_ == 1.0f) return;
-  for (size_t c = 0; c < last_output_.size() && c < input_levels.size(); ++c)
-    last_output_[c] = input_levels[c] / (1.0f - coefficient_);
+std::vector<float> DeEmphasis::prime(const std::vector<float>& input_levels) {
+  if (coefficient_ == 0.0f || coefficient_ == 1.0f) return input_levels;
+  std::vector<float> output_levels = input_levels;
+  for (size_t c = 0; c < output_levels.size(); ++c) {
+    output_levels[c] /= 1.0f - coefficient_;
+    if (c < last_output_.size()) last_output_[c] = output_levels[c];
+  }
+  return output_levels;
 }
 
 void DeEmphasis::process(float* interleaved, int64_t n_frames) {
@@ -81,7 +85,6 @@ ModelOutputFilter::ModelOutputFilter(float emphasis, double dc_block_hz, int sam
                                      int n_channels)
     : de_emphasis_(emphasis, n_channels),
       dc_blocker_(dc_block_hz, sample_rate_hz, n_channels),
-      emphasis_(emphasis),
       n_channels_(n_channels) {}
 
 void ModelOutputFilter::process(float* interleaved, int64_t n_frames) {
@@ -94,13 +97,8 @@ void ModelOutputFilter::process(float* interleaved, int64_t n_frames) {
         sum += interleaved[i * n_channels_ + c];
       offset[c] = static_cast<float>(sum / n);
     }
-    de_emphasis_.prime(offset);
     // The blocker's input level is de-emphasis's output level.
-    std::vector<float> level = offset;
-    if (emphasis_ != 0.0f && emphasis_ != 1.0f)
-      for (float& v : level)
-        v /= 1.0f - emphasis_;
-    dc_blocker_.prime(level);
+    dc_blocker_.prime(de_emphasis_.prime(offset));
     primed_ = true;
   }
   de_emphasis_.process(interleaved, n_frames);

@@ -35,9 +35,10 @@ class DeEmphasis {
  public:
   DeEmphasis(float coefficient, int n_channels);
   void process(float* interleaved, int64_t n_frames);
-  /// Sets the state as if each channel's input had stood at `input_levels[c]` forever (its
-  /// output at input_level / (1 - coefficient)).
-  void prime(const std::vector<float>& input_levels);
+  /// Sets the state as if each channel's input had stood at `input_levels[c]` forever, and
+  /// returns the output levels that gives, input_level / (1 - coefficient) (the input levels
+  /// themselves for a coefficient of 0 or 1, which leave the state alone).
+  std::vector<float> prime(const std::vector<float>& input_levels);
 
  private:
   float coefficient_;
@@ -86,7 +87,6 @@ class ModelOutputFilter {
  private:
   DeEmphasis de_emphasis_;
   DcBlocker dc_blocker_;
-  float emphasis_;
   int n_channels_;
   bool primed_ = false;
 };
