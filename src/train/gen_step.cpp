@@ -31,8 +31,10 @@ GenStepOptions GenStepOptions::from_json(const nlohmann::json& train) {
 namespace {
 
 // The losses as error messages name them, in the order train_step queues them.
-std::vector<std::string> loss_names() {
-  return {"discriminator loss", "generator loss", "gradient penalty", "real energy"};
+const std::vector<std::string>& loss_names() {
+  static const std::vector<std::string> names = {"discriminator loss", "generator loss",
+                                                 "gradient penalty", "real energy"};
+  return names;
 }
 
 }  // namespace
@@ -116,7 +118,7 @@ void GenStep::step_discriminator(const torch::Tensor& real, const torch::Tensor&
     }
   }
   discriminator_loss_ = loss.detach();
-  if (!defer_checks_) require_finite("discriminator loss", loss.item<double>(), step);
+  if (!defer_checks_) require_finite(loss_names()[0], loss.item<double>(), step);
   opt_d_->zero_grad();
   parallel_.prepare_backward(*models_.discriminator);
   loss.backward();
@@ -133,7 +135,7 @@ void GenStep::step_generator(const torch::Tensor& latents, int64_t step) {
     loss = generator_loss(options_.loss, models_.score(fake));
   }
   generator_loss_ = loss.detach();
-  if (!defer_checks_) require_finite("generator loss", loss.item<double>(), step);
+  if (!defer_checks_) require_finite(loss_names()[1], loss.item<double>(), step);
   opt_g_->zero_grad();
   parallel_.prepare_backward(*models_.generator);
   loss.backward();
