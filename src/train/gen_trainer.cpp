@@ -185,11 +185,7 @@ void GenTrainer::set_up() {
     reader = std::make_unique<CheckpointReader>(last_path_, "", device_);
     // Checked before its config is read as a generation model's, which for another kind fails
     // on the first unknown key and hides what is wrong.
-    const std::string& kind = reader->header().kind;
-    if (kind != "wavegan" && kind != "specgan")
-      throw InputError(last_path_.string() + ": a '" + kind +
-                       "' checkpoint, expected 'wavegan' or 'specgan'" +
-                       (kind == "segan" ? "; resume a SEGAN run with rawgan train --resume" : ""));
+    require_resumable_kind(*reader, {"wavegan", "specgan"});
     config_ = reader->header().config;
     preset_name = reader->header().preset;
     // Only the length of the run may change on resume; all else is the checkpoint's.

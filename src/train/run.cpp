@@ -2,11 +2,13 @@
 
 #include <ATen/Context.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <sstream>
 #include <thread>
 
+#include "rawgan/train/checkpoint.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
 
@@ -140,6 +142,20 @@ void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohman
   log::warn(checkpoint.string(),
             ": --resume is given other data than the run was trained on: ", change,
             "; continuing (expected if the same data only moved)");
+}
+
+void require_resumable_kind(const CheckpointReader& reader, const std::vector<std::string>& kinds) {
+  const std::string& kind = reader.header().kind;
+  if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return;
+  std::string expected;
+  for (const auto& name : kinds)
+    expected += (expected.empty() ? "'" : " or '") + name + "'";
+  std::string hint;
+  if (kind == "segan") hint = "; resume a SEGAN run with rawgan train --resume";
+  if (kind == "wavegan" || kind == "specgan")
+    hint = "; resume a generation run with rawgan train-gen --resume";
+  throw InputError(reader.path().string() + ": a '" + kind + "' checkpoint, expected " + expected +
+                   hint);
 }
 
 void require_finite(const std::string& what, double value, int64_t step) {

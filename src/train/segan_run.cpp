@@ -112,13 +112,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   nlohmann::json recorded_data;  // null: a new run, or a checkpoint from before the record
   if (options.resume) {
     reader.emplace(last_path, "", options.device);
-    const std::string& kind = reader->header().kind;
-    if (kind != "segan") {
-      throw InputError(last_path.string() + ": a '" + kind + "' checkpoint, expected 'segan'" +
-                       (kind == "wavegan" || kind == "specgan"
-                            ? "; resume a generation run with rawgan train-gen --resume"
-                            : ""));
-    }
+    require_resumable_kind(*reader, {"segan"});
     adopt_checkpoint_options(*reader, options);
     recorded_data = reader->header().config.value("data", nlohmann::json());
   }

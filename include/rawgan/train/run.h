@@ -14,6 +14,8 @@
 
 namespace rawgan::train {
 
+class CheckpointReader;
+
 /// "auto" (CUDA when this build and machine have it, else CPU), "cpu" or "cuda" / "cuda:N".
 /// Throws UsageError naming --device for other names, for CUDA on a build or machine without
 /// it, or for a device number the machine lacks. Choosing CUDA turns on cuDNN autotuning.
@@ -55,6 +57,12 @@ std::string describe_data_change(const nlohmann::json& recorded, const nlohmann:
 /// differs. A warning, not a refusal: the same data may have moved to another folder.
 void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohmann::json& recorded,
                           const nlohmann::json& current);
+
+/// Throws InputError "<path>: a '<kind>' checkpoint, expected 'a' or 'b'" unless `reader`'s
+/// kind is one of `kinds`, adding which command resumes the kind it found (train for segan,
+/// train-gen for wavegan and specgan). Call it before the checkpoint's config is read as one
+/// kind's, which for another kind fails on the first unknown key and hides what is wrong.
+void require_resumable_kind(const CheckpointReader& reader, const std::vector<std::string>& kinds);
 
 /// Whether a trainer asks its ranks, after step `step`, if any of them stops (Ctrl-C, a time
 /// limit). In a multi-process job the question is an all-reduce whose answer the host waits
