@@ -96,16 +96,16 @@ void write_pairs(const fs::path& dir, int n_pairs) {
   }
 }
 
-// `rawgan train` on the pairs in `pairs` (noisy/, clean/) with the tiny preset, on one CPU
-// thread, into `run`.
-std::vector<std::string> tiny_train(const test::TempDir& dir, const fs::path& pairs,
-                                    const fs::path& run, const std::string& steps,
+// `rawgan train` on `noisy` and `clean` with the tiny preset, on one CPU thread, into `run`.
+std::vector<std::string> tiny_train(const test::TempDir& dir, const std::string& noisy,
+                                    const std::string& clean, const fs::path& run,
+                                    const std::string& steps,
                                     const std::string& validation_fraction = "0") {
   return {"train",
           "--noisy",
-          (pairs / "noisy").string(),
+          noisy,
           "--clean",
-          (pairs / "clean").string(),
+          clean,
           "--preset",
           write_tiny_preset(dir).string(),
           "--out",
@@ -118,6 +118,14 @@ std::vector<std::string> tiny_train(const test::TempDir& dir, const fs::path& pa
           validation_fraction,
           "--steps",
           steps};
+}
+
+// The same on the pairs in `pairs` (noisy/, clean/).
+std::vector<std::string> tiny_train(const test::TempDir& dir, const fs::path& pairs,
+                                    const fs::path& run, const std::string& steps,
+                                    const std::string& validation_fraction = "0") {
+  return tiny_train(dir, (pairs / "noisy").string(), (pairs / "clean").string(), run, steps,
+                    validation_fraction);
 }
 
 // A batch far beyond the machine's memory: one line that says so and what to change, not
@@ -169,27 +177,10 @@ TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {
   test::TempDir dir;
   write_pairs(dir / "a", 2);
   write_pairs(dir / "b", 3);
-  const auto preset = write_tiny_preset(dir).string();
   auto train = [&](const std::string& noisy, const std::string& clean, const char* steps,
                    bool resume) {
-    std::vector<std::string> args = {"train",
-                                     "--noisy",
-                                     noisy,
-                                     "--clean",
-                                     clean,
-                                     "--preset",
-                                     preset,
-                                     "--out",
-                                     (dir / "run").string(),
-                                     "--device",
-                                     "cpu",
-                                     "--threads",
-                                     "1",
-                                     "--validation-fraction",
-                                     "0",
-                                     "--steps",
-                                     steps,
-                                     "--quiet"};
+    auto args = tiny_train(dir, noisy, clean, dir / "run", steps);
+    args.push_back("--quiet");
     if (resume) args.push_back("--resume");
     return run_cli(args);
   };
