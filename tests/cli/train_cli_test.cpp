@@ -26,76 +26,6 @@ fs::path write_tiny_preset(const test::TempDir& dir) {
   return path;
 }
 
-TEST(TrainCli, TrainsResumesAndKeepsCheckpoints) {
-  RAWGAN_REQUIRE_SHARED_DATA(data);
-  test::TempDir dir;
-  const auto preset = write_tiny_preset(dir).string();
-  const auto pairs = data / "pairs" / "vbd-train";
-  const auto run = dir / "run";
-  std::vector<std::string> args = {"train",
-                                   "--noisy",
-                                   (pairs / "noisy").string(),
-                                   "--clean",
-                                   (pairs / "clean").string(),
-                                   "--preset",
-                                   preset,
-                                   "--out",
-                                   run.string(),
-                                   "--device",
-                                   "cpu",
-                                   "--threads",
-                                   "1",
-                                   "--validation-fraction",
-                                   "0.34",
-                                   "--quiet"};
-
-  auto first = args;
-  first.insert(first.end(), {"--steps", "3"});
-  auto result = run_cli(first);
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("trained 3 steps"), std::string::npos) << result.out;
-  EXPECT_TRUE(fs::exists(run / "last.pt"));
-  EXPECT_TRUE(fs::exists(run / "best.pt"));
-
-  // A second run into the same folder must not overwrite it by accident.
-  auto again = run_cli(first);
-  EXPECT_EQ(again.exit_code, 2);
-  EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
-
-  auto resume = args;
-  resume.insert(resume.end(), {"--steps", "5", "--resume"});
-  result = run_cli(resume);
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("trained 5 steps"), std::string::npos) << result.out;
-  EXPECT_EQ(result.err.find("not applied"), std::string::npos) << result.err;
-
-  // A resumed run keeps the checkpoint's settings, and warns (past --quiet) about what it
-  // does not apply.
-  auto changed = args;
-  changed.insert(changed.end(), {"--steps", "6", "--resume", "--learning-rate", "0.1"});
-  result = run_cli(changed);
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("not applied: learning_rate 0.1 (the checkpoint's: "),
-            std::string::npos)
-      << result.err;
-}
-
-// `n_pairs` pairs of tones, clean and with white noise, in dir/noisy and dir/clean.
-void write_pairs(const fs::path& dir, int n_pairs) {
-  fs::create_directories(dir / "noisy");
-  fs::create_directories(dir / "clean");
-  for (int i = 0; i < n_pairs; ++i) {
-    const std::string name = "pair_" + std::to_string(i) + ".wav";
-    audio::Audio clean = test::sine(300.0 * (i + 1), 16000, 4096);
-    audio::Audio noisy = clean;
-    const audio::Audio noise = test::white_noise(16000, 4096, 0.05f, static_cast<uint32_t>(i));
-    for (size_t k = 0; k < noisy.samples.size(); ++k)
-      noisy.samples[k] += noise.samples[k];
-    audio::write(dir / "clean" / name, clean);
-    audio::write(dir / "noisy" / name, noisy);
-  }
-}
-
 // `rawgan train` on `noisy` and `clean` with the tiny preset, on one CPU thread, into `run`.
 std::vector<std::string> tiny_train(const test::TempDir& dir, const std::string& noisy,
                                     const std::string& clean, const fs::path& run,
@@ -126,6 +56,63 @@ std::vector<std::string> tiny_train(const test::TempDir& dir, const fs::path& pa
                                     const std::string& validation_fraction = "0") {
   return tiny_train(dir, (pairs / "noisy").string(), (pairs / "clean").string(), run, steps,
                     validation_fraction);
+}
+
+TEST(TrainCli, TrainsResumesAndKeepsCheckpoints) {
+  RAWGAN_REQUIRE_SHARED_DATA(data);
+  test::TempDir dir;
+  const auto pairs = data / "pairs" / "vbd-train";
+  const auto run = dir / "run";
+  auto args = [&](const char* steps) {
+    auto all = tiny_train(dir, pairs, run, steps, "0.34");
+    all.push_back("--quiet");
+    return all;
+  };
+
+  const auto first = args("3");
+  auto result = run_cli(first);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("trained 3 steps"), std::string::npos) << result.out;
+  EXPECT_TRUE(fs::exists(run / "last.pt"));
+  EXPECT_TRUE(fs::exists(run / "best.pt"));
+
+  // A second run into the same folder must not overwrite it by accident.
+  auto again = run_cli(first);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
+
+  auto resume = args("5");
+  resume.push_back("--resume");
+  result = run_cli(resume);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("trained 5 steps"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err.find("not applied"), std::string::npos) << result.err;
+
+  // A resumed run keeps the checkpoint's settings, and warns (past --quiet) about what it
+  // does not apply.
+  auto changed = args("6");
+  changed.insert(changed.end(), {"--resume", "--learning-rate", "0.1"});
+  result = run_cli(changed);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("not applied: learning_rate 0.1 (the checkpoint's: "),
+            std::string::npos)
+      << result.err;
+}
+
+// `n_pairs` pairs of tones, clean and with white noise, in dir/noisy and dir/clean.
+void write_pairs(const fs::path& dir, int n_pairs) {
+  fs::create_directories(dir / "noisy");
+  fs::create_directories(dir / "clean");
+  for (int i = 0; i < n_pairs; ++i) {
+    const std::string name = "pair_" + std::to_string(i) + ".wav";
+    audio::Audio clean = test::sine(300.0 * (i + 1), 16000, 4096);
+    audio::Audio noisy = clean;
+    const audio::Audio noise = test::white_noise(16000, 4096, 0.05f, static_cast<uint32_t>(i));
+    for (size_t k = 0; k < noisy.samples.size(); ++k)
+      noisy.samples[k] += noise.samples[k];
+    audio::write(dir / "clean" / name, clean);
+    audio::write(dir / "noisy" / name, noisy);
+  }
 }
 
 // A batch far beyond the machine's memory: one line that says so and what to change, not
