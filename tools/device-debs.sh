@@ -15,6 +15,7 @@ packages=(
   libsoxr-dev libsoxr0 libsoxr-lsr0 libgomp1
   libfftw3-dev libfftw3-single3 libfftw3-double3
   libpng-dev libpng16-16 zlib1g-dev zlib1g
+  libzip-dev libzip4 libbz2-1.0
   nlohmann-json3-dev libcli11-dev
   libgoogle-perftools-dev libtcmalloc-minimal4
   # GoogleTest sources, built with LibTorch's C++ ABI flag

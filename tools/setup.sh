@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config clang-format
   libtorch-dev libopenblas0-pthread libgloo-dev
-  libsndfile1-dev libsoxr-dev libfftw3-dev libpng-dev nlohmann-json3-dev
+  libsndfile1-dev libsoxr-dev libfftw3-dev libpng-dev libzip-dev nlohmann-json3-dev
   libcli11-dev libgtest-dev libgmock-dev libgoogle-perftools-dev
   portaudio19-dev alsa-utils libasound2-plugins
   asterisk-core-sounds-en-wav sonic-pi-samples

@@ -1,8 +1,10 @@
 #include "rawgan/train/checkpoint.h"
 
 #include <unistd.h>
+#include <zip.h>
 
 #include <sstream>
+#include <vector>
 
 #include "rawgan/util/error.h"
 
@@ -15,6 +17,38 @@ std::string rng_to_string(const std::mt19937_64& rng) {
   std::ostringstream out;
   out << rng;
   return out.str();
+}
+
+// LibTorch's archive reader skips the CRC-32 that its writer stores for every record, so a
+// checkpoint damaged in the middle (a bad disk block, a corrupted copy) would load with wrong
+// weights. libzip reads every record and checks each one's CRC before LibTorch sees the file.
+// Returns an empty string for a sound archive, otherwise why it is not.
+std::string archive_damage(const std::filesystem::path& path) {
+  int code = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
+  if (!archive) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    std::string reason = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return reason;
+  }
+  std::unique_ptr<zip_t, decltype(&zip_discard)> closer(archive, zip_discard);
+  std::vector<char> buffer(1 << 20);
+  const zip_int64_t entries = zip_get_num_entries(archive, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const char* name = zip_get_name(archive, i, 0);
+    const std::string entry = name ? name : "#" + std::to_string(i);
+    zip_file_t* file = zip_fopen_index(archive, i, 0);
+    if (!file) return "record " + entry + ": " + zip_strerror(archive);
+    zip_int64_t got = 0;
+    while ((got = zip_fread(file, buffer.data(), buffer.size())) > 0) {
+    }
+    std::string reason = got < 0 ? zip_file_strerror(file) : "";
+    if (zip_fclose(file) != 0 && reason.empty()) reason = zip_strerror(archive);
+    if (!reason.empty()) return "record " + entry + ": " + reason;
+  }
+  return "";
 }
 
 }  // namespace
@@ -85,6 +119,10 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path,
   }
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError(path.string() + ": no such checkpoint file");
+  }
+  if (const std::string damage = archive_damage(path); !damage.empty()) {
+    throw InputError(path.string() + ": not a rawgan checkpoint, or a damaged or truncated one (" +
+                     damage + ")");
   }
   c10::IValue value;
   try {

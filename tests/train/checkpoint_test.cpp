@@ -106,6 +106,43 @@ TEST(Checkpoint, RefusesWrongKindMissingFileAndGarbage) {
   }
 }
 
+// One flipped bit inside a weight, as a bad disk block or a corrupted copy leaves it: the file
+// is still a well-formed archive of the right size, so only the records' CRCs reveal it.
+TEST(Checkpoint, RefusesACheckpointDamagedInTheMiddle) {
+  test::TempDir dir;
+  torch::manual_seed(3);
+  torch::nn::Linear model(64, 64);
+  CheckpointWriter writer(header_of("segan"));
+  writer.add_module("generator", *model);
+  writer.write(dir / "g.pt");
+
+  std::string bytes;
+  {
+    std::ifstream in(dir / "g.pt", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const torch::Tensor weight = model->weight.detach().contiguous();
+  const std::string weight_bytes(static_cast<const char*>(weight.data_ptr()),
+                                 static_cast<size_t>(weight.nbytes()));
+  const size_t at = bytes.find(weight_bytes);
+  ASSERT_NE(at, std::string::npos) << "the weights are stored uncompressed";
+  bytes[at + weight_bytes.size() / 2] ^= 0x10;
+  std::ofstream(dir / "bad.pt", std::ios::binary) << bytes;
+  ASSERT_EQ(std::filesystem::file_size(dir / "bad.pt"), std::filesystem::file_size(dir / "g.pt"));
+
+  try {
+    CheckpointReader(dir / "bad.pt", "segan");
+    FAIL() << "a damaged checkpoint was accepted";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("bad.pt: not a rawgan checkpoint, or a damaged or truncated one ("),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("CRC"), std::string::npos) << message;
+  }
+  EXPECT_NO_THROW(CheckpointReader(dir / "g.pt", "segan"));
+}
+
 TEST(Checkpoint, ArchitectureMismatchIsAnInputError) {
   test::TempDir dir;
   torch::nn::Linear model(2, 2);
