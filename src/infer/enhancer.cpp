@@ -40,7 +40,7 @@ void check_dc_block_hz(double dc_block_hz, int sample_rate_hz) {
 }  // namespace
 
 int64_t overlap_samples_for(double overlap_ms, int sample_rate_hz, int64_t window_samples) {
-  if (overlap_ms < 0) return window_samples / 16;
+  if (overlap_ms < 0) return data::default_overlap_samples(window_samples);
   return std::llround(overlap_ms * sample_rate_hz / 1000.0);
 }
 
@@ -110,7 +110,7 @@ class Enhancer::Stream {
   int n_channels_;
   audio::Resampler to_model_;
   audio::Resampler from_model_;
-  OverlapAdd overlap_add_;
+  data::OverlapAdd overlap_add_;
   dsp::PreEmphasis pre_emphasis_;
   dsp::ModelOutputFilter output_filter_;
   std::vector<float> model_rate_;
@@ -138,8 +138,7 @@ Enhancer::Enhancer(EnhancementModel model, const EnhancerOptions& options, torch
   // The default cross-fade's length, whatever --overlap-ms says: the stretch at a window's start
   // that later windows fade in over (measured: with a 200-step segan-small the first 10 ms of
   // a silent file peaked at -4 dBFS without it, at -44 dBFS, the file's steady level, with it).
-  windowing_.lead_in_samples =
-      overlap_samples_for(-1, model_.sample_rate_hz, model_.window_samples);
+  windowing_.lead_in_samples = data::default_overlap_samples(model_.window_samples);
   if (2 * windowing_.overlap_samples > windowing_.window_samples) {
     const double max_overlap_ms = 1000.0 * (windowing_.window_samples / 2) / model_.sample_rate_hz;
     throw UsageError("--overlap-ms: expected at most " + number(max_overlap_ms) +
@@ -150,7 +149,7 @@ Enhancer::Enhancer(EnhancementModel model, const EnhancerOptions& options, torch
                      " ms = " + std::to_string(windowing_.overlap_samples) + " samples");
   }
   // Validates the remaining settings once, before any file is opened.
-  OverlapAdd check(model_.model, windowing_, 1, device_);
+  data::OverlapAdd check(model_.model, windowing_, 1, device_);
 }
 
 EnhanceReport Enhancer::enhance_file(const std::filesystem::path& input,

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <utility>
 
-#include "rawgan/infer/overlap_add.h"
+#include "rawgan/data/overlap_add.h"
 #include "rawgan/util/error.h"
 
 namespace rawgan::infer {
@@ -38,7 +38,7 @@ LiveEnhancer::LiveEnhancer(EnhancementModel model, const LiveEnhancerOptions& op
   // The cross-fade reaches `crossfade` samples past the kept stretch, which the look-ahead
   // must hold, and is no longer than the stretch itself, so that only two runs overlap.
   n_threads_ = at::get_num_threads();
-  ramp_ = crossfade_ramp(std::min(hop_, lookahead_));
+  ramp_ = data::crossfade_ramp(std::min(hop_, lookahead_));
   history_.assign(window_, 0.0f);
   tail_.assign(ramp_.size(), 0.0f);
 }

@@ -18,13 +18,13 @@
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/dsp/emphasis.h"
-#include "rawgan/infer/overlap_add.h"
+#include "rawgan/data/overlap_add.h"
 
 namespace rawgan::infer {
 
 /// A model ready to enhance: its window function and the settings it was trained with.
 struct EnhancementModel {
-  WindowModel model;           ///< [batch, 1, window] -> same, on `device`
+  data::WindowModel model;         ///< [batch, 1, window] -> same, on `device`
   int sample_rate_hz = 16000;  ///< rate the model works at
   int64_t window_samples = 16384;
   float pre_emphasis = 0.0f;  ///< coefficient applied before and removed after; 0 = none
@@ -80,7 +80,7 @@ class Enhancer {
 
   EnhancementModel model_;
   EnhancerOptions options_;
-  WindowingOptions windowing_;
+  data::WindowingOptions windowing_;
   torch::Device device_;
 };
 

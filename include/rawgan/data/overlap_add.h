@@ -21,7 +21,7 @@
 #include <functional>
 #include <vector>
 
-namespace rawgan::infer {
+namespace rawgan::data {
 
 /// Maps a batch of windows [batch, 1, window] to enhanced windows of the same shape, on the
 /// device of its input. Called under torch::InferenceMode.
@@ -33,6 +33,12 @@ struct WindowingOptions {
   int64_t batch_size = 8;          ///< windows per model call, > 0 (channels count separately)
   int64_t lead_in_samples = 0;     ///< zeros before the input, in [0, window_samples / 2]
 };
+
+/// The cross-fade rawgan enhance uses unless told otherwise, and its lead-in: 1/16 of the
+/// window (1024 samples, 64 ms, of a 16384-sample window at 16 kHz).
+inline int64_t default_overlap_samples(int64_t window_samples) {
+  return window_samples / 16;
+}
 
 /// The fade-in ramp of a cross-fade of `n_samples`: sin^2(pi/2 (i + 0.5) / n). Reversed, it is
 /// the matching fade-out; the two sum to one at every sample.
@@ -85,4 +91,4 @@ class OverlapAdd {
   bool finished_ = false;
 };
 
-}  // namespace rawgan::infer
+}  // namespace rawgan::data

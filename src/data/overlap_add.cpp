@@ -1,4 +1,4 @@
-#include "rawgan/infer/overlap_add.h"
+#include "rawgan/data/overlap_add.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "rawgan/util/error.h"
 
-namespace rawgan::infer {
+namespace rawgan::data {
 
 std::vector<float> crossfade_ramp(int64_t n_samples) {
   std::vector<float> ramp(std::max<int64_t>(n_samples, 0));
@@ -169,4 +169,4 @@ void OverlapAdd::add_window(const float* const* outputs, const Pending& window,
   out_base_ = final_end;
 }
 
-}  // namespace rawgan::infer
+}  // namespace rawgan::data

@@ -1,4 +1,4 @@
-#include "rawgan/infer/overlap_add.h"
+#include "rawgan/data/overlap_add.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -10,7 +10,7 @@
 #include "rawgan/util/error.h"
 #include "support/test_support.h"
 
-namespace rawgan::infer {
+namespace rawgan::data {
 namespace {
 
 // The identity model's output is a weighted sum of copies of the input whose weights sum to one
@@ -169,4 +169,4 @@ TEST(OverlapAdd, RefusesBadSettingsAndBadModels) {
 }
 
 }  // namespace
-}  // namespace rawgan::infer
+}  // namespace rawgan::data
