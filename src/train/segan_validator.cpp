@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "rawgan/data/overlap_add.h"
 #include "rawgan/dsp/emphasis.h"
 #include "rawgan/metrics/metrics.h"
 
@@ -55,24 +56,27 @@ SeganValidation SeganValidator::run(SeganTrainer& trainer) const {
 
 std::vector<float> SeganValidator::enhance(SeganTrainer& trainer, const std::vector<float>& noisy,
                                            at::Generator& generator) const {
-  const int64_t window = model_.window_samples;
-  const int64_t n = static_cast<int64_t>(noisy.size());
-  const int64_t n_windows = (n + window - 1) / window;
-  auto input = torch::zeros({n_windows * window});
-  std::copy(noisy.begin(), noisy.end(), input.data_ptr<float>());
-  input = input.view({n_windows, 1, window});
-  std::vector<torch::Tensor> outputs;
-  for (int64_t start = 0; start < n_windows; start += train_.batch_size) {
-    auto chunk = input.slice(0, start, std::min(n_windows, start + train_.batch_size));
+  // Windows, cross-fades and lead-in as rawgan enhance's defaults set them, so that best.pt is
+  // chosen by the output users get, seams and window starts included.
+  data::WindowingOptions windowing;
+  windowing.window_samples = model_.window_samples;
+  windowing.overlap_samples = data::default_overlap_samples(model_.window_samples);
+  windowing.lead_in_samples = windowing.overlap_samples;
+  windowing.batch_size = train_.batch_size;
+  const data::WindowModel model = [&](const torch::Tensor& windows) {
     torch::Tensor z;
     if (model_.latent) {
-      z = torch::randn({chunk.size(0), model_.bottleneck_channels(), model_.bottleneck_samples()},
+      z = torch::randn({windows.size(0), model_.bottleneck_channels(), model_.bottleneck_samples()},
                        generator);
     }
-    outputs.push_back(trainer.enhance(chunk, z).cpu());
-  }
-  auto flat = torch::cat(outputs, 0).flatten().contiguous();
-  std::vector<float> enhanced(flat.data_ptr<float>(), flat.data_ptr<float>() + n);
+    return trainer.enhance(windows, z);
+  };
+  data::OverlapAdd overlap_add(model, windowing, 1);
+  const int64_t n = static_cast<int64_t>(noisy.size());
+  std::vector<float> enhanced;
+  enhanced.reserve(noisy.size());
+  overlap_add.process(noisy.data(), n, enhanced);
+  overlap_add.finish(enhanced);
   // As rawgan enhance does: de-emphasis amplifies a small offset of the generator 20 times,
   // and scoring that offset would choose best.pt by it rather than by the speech.
   dsp::ModelOutputFilter output_filter(model_.pre_emphasis, dsp::kDefaultDcBlockHz,

@@ -17,10 +17,11 @@ struct SeganValidation {
 };
 
 /// Holds validation pairs (pre-emphasised at the model's rate, as data::load_pair gives them)
-/// and scores a trainer's generator on them: each file is cut into consecutive windows
-/// (the last zero-padded), enhanced in batches of the training batch size with z drawn from a
-/// generator seeded by the run's seed (the same z at every validation), de-emphasised and
-/// DC-blocked (dsp::kDefaultDcBlockHz) as rawgan enhance does, and compared with its clean
+/// and scores a trainer's generator on them: each file is enhanced as rawgan enhance does by
+/// default (data::OverlapAdd: overlapping windows cross-faded, a lead-in), in batches of the
+/// training batch size with z drawn from a generator seeded by the run's seed (the same z at
+/// every validation), de-emphasised and DC-blocked (dsp::kDefaultDcBlockHz) as rawgan enhance
+/// does, and compared with its clean
 /// reference. Pairs whose noisy file equals the clean one (infinite SNR) are left out.
 class SeganValidator {
  public:
