@@ -104,9 +104,16 @@ double noise_gain_for_snr(const std::vector<float>& clean, const std::vector<flo
 MixReport mix_folders(const MixOptions& options) {
   if (options.snrs_db.empty()) throw UsageError("--snr: give at least one SNR in dB");
   // A nan SNR makes the noise gain nan, and the written "noisy" file silent.
-  for (double snr_db : options.snrs_db)
+  for (double snr_db : options.snrs_db) {
     if (!std::isfinite(snr_db))
       throw UsageError("--snr: SNRs must be finite numbers of dB, got " + std::to_string(snr_db));
+    // Below this the noise's peaks set the scale of the mixture, and scaling it to full scale
+    // leaves the speech of both files a few 16-bit steps high (silent at -100 dB).
+    if (snr_db < kMinSnrDb || snr_db > kMaxSnrDb) {
+      throw UsageError("--snr: expected SNRs from " + snr_label(kMinSnrDb) + " to " +
+                       snr_label(kMaxSnrDb) + " dB, got " + snr_label(snr_db));
+    }
+  }
   if (options.copies < 1) throw UsageError("--copies must be at least 1");
   const auto clean_files = audio::find_audio_files(options.clean_dir);
   if (clean_files.empty()) throw InputError(options.clean_dir.string() + ": no audio files");

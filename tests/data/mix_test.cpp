@@ -64,7 +64,8 @@ TEST(Mix, NonFiniteSnrIsAUsageErrorBeforeAnythingIsWritten) {
   options.clean_dir = dir / "speech";
   options.noise_dir = dir / "noise";
   options.out_dir = dir / "out";
-  for (double snr_db : {std::nan(""), double(INFINITY), -double(INFINITY)}) {
+  // Out of range too: at -100 dB the speech of both files would be rescaled to silence.
+  for (double snr_db : {std::nan(""), double(INFINITY), -double(INFINITY), -100.0, -40.5, 101.0}) {
     options.snrs_db = {5, snr_db};
     EXPECT_THROW(mix_folders(options), UsageError) << snr_db;
   }

@@ -69,8 +69,8 @@ void add_mix_command(CLI::App& root, Action& action) {
   for (double snr_db : o->snrs_db)
     default_snrs += (default_snrs.empty() ? "" : ",") + CLI::detail::to_string(snr_db);
   sub->add_option("--snr", *snr_args,
-                  "SNRs in dB to draw from, comma-separated: 10 log10(clean energy / noise "
-                  "energy) over the whole file")
+                  "SNRs in dB to draw from, comma-separated, each from -40 to 100: 10 "
+                  "log10(clean energy / noise energy) over the whole file")
       ->default_str(default_snrs);
   // The seed is unsigned: CLI11 would wrap -1 to 2^64 - 1 rather than refuse it.
   sub->add_option("--seed", o->seed, "Seed of noise, segment and SNR choices, 0 or more")

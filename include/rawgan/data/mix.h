@@ -22,11 +22,15 @@ std::vector<float> noise_segment(const std::vector<float>& noise, int64_t offset
 double noise_gain_for_snr(const std::vector<float>& clean, const std::vector<float>& noise,
                           double snr_db);
 
+/// SNRs mix_folders accepts, in dB.
+constexpr double kMinSnrDb = -40;
+constexpr double kMaxSnrDb = 100;
+
 struct MixOptions {
   std::filesystem::path clean_dir;
   std::filesystem::path noise_dir;
   std::filesystem::path out_dir;  ///< receives noisy/ and clean/ with the same relative names
-  std::vector<double> snrs_db = {0, 5, 10, 15};
+  std::vector<double> snrs_db = {0, 5, 10, 15};  ///< each in [kMinSnrDb, kMaxSnrDb]
   uint64_t seed = 0;
   /// Mixtures made of each clean file, each with its own noise file, segment and SNR.
   int64_t copies = 1;
