@@ -17,14 +17,14 @@
 #include <string>
 
 #include "rawgan/audio/audio.h"
-#include "rawgan/dsp/emphasis.h"
 #include "rawgan/data/overlap_add.h"
+#include "rawgan/dsp/emphasis.h"
 
 namespace rawgan::infer {
 
 /// A model ready to enhance: its window function and the settings it was trained with.
 struct EnhancementModel {
-  data::WindowModel model;         ///< [batch, 1, window] -> same, on `device`
+  data::WindowModel model;     ///< [batch, 1, window] -> same, on `device`
   int sample_rate_hz = 16000;  ///< rate the model works at
   int64_t window_samples = 16384;
   float pre_emphasis = 0.0f;  ///< coefficient applied before and removed after; 0 = none
