@@ -47,9 +47,15 @@ LiveRun run_live(const VirtualAlsa& alsa, const std::vector<std::string>& proces
   // Two output channels of float32 (mono is sent as stereo) consumed in real time.
   PacedSink sink(alsa.paced_fifo(), kRate * 2 * sizeof(float));
   LiveRun run;
-  std::vector<std::string> args = {
-      "live",      "--in", VirtualAlsa::kInput, "--out", VirtualAlsa::kPacedOutput,
-      "--seconds", "1.5",  "--safety",          "4"};
+  std::vector<std::string> args = {"live",
+                                   "--input-device",
+                                   VirtualAlsa::kInput,
+                                   "--output-device",
+                                   VirtualAlsa::kPacedOutput,
+                                   "--seconds",
+                                   "1.5",
+                                   "--safety",
+                                   "4"};
   args.insert(args.end(), processing.begin(), processing.end());
   run.result = run_cli(args);
   std::vector<float> played = sink.floats();
@@ -140,13 +146,23 @@ TEST(LiveCli, WienerAddsItsLookAheadToTheDelay) {
   EXPECT_LT(device_part, kRate / 10);
 }
 
-TEST(LiveCli, NeedsAMethodOrAModel) {
+TEST(LiveCli, NeedsAMethodOrAModelAndOnlyItsOptions) {
   TempDir dir;
   VirtualAlsa alsa(dir.path());
   RAWGAN_REQUIRE_PORTAUDIO();
   CliResult result = run_cli({"live"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("--method"), std::string::npos) << result.err;
+
+  // Options of the other kind of processor are refused rather than ignored.
+  CliResult threads = run_cli({"live", "--method", "wiener", "--threads", "2", "--seconds", "0"});
+  EXPECT_EQ(threads.exit_code, 2) << threads.err;
+  EXPECT_NE(threads.err.find("--threads applies to --model only"), std::string::npos)
+      << threads.err;
+  CliResult frame = run_cli({"live", "--method", "passthrough", "--frame-ms", "20"});
+  EXPECT_EQ(frame.exit_code, 2) << frame.err;
+  EXPECT_NE(frame.err.find("--frame-ms applies to --method wiener only"), std::string::npos)
+      << frame.err;
 }
 
 // A SEGAN at the test's rate with 1024-sample windows, trained for one step on two tones in

@@ -1,7 +1,7 @@
-// rawgan live --method wiener | --model CKPT [--in ID] [--out ID] [--dry 0..1]: microphone to
-// enhancer to speakers, with the processing on a worker thread between two lock-free rings.
-// A model runs at its own rate through infer::LiveEnhancer, which slides its window one hop at
-// a time and keeps the output a fixed look-ahead behind the input (--hop-ms, --lookahead-ms).
+// rawgan live --method wiener | --model CKPT [--input-device ID] [--output-device ID] [--dry 0..1]:
+// microphone to enhancer to speakers, with the processing on a worker thread between two lock-free
+// rings. A model runs at its own rate through infer::LiveEnhancer, which slides its window one hop
+// at a time and keeps the output a fixed look-ahead behind the input (--hop-ms, --lookahead-ms).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -257,8 +257,10 @@ void add_live_command(CLI::App& root, Action& action) {
       "live", "Enhance the microphone live to the speakers; prints the measured latency");
   sub->add_option("--model", options->model, "Checkpoint of an enhancement model");
   sub->add_option("--method", options->method, "Classical method instead: wiener, passthrough");
-  sub->add_option("--in", options->input, "Input device: ID or name ('rawgan devices')");
-  sub->add_option("--out", options->output, "Output device: ID or name ('rawgan devices')");
+  sub->add_option("--input-device,--in", options->input,
+                  "Audio input: ID or name from 'rawgan devices' (default: the system's)");
+  sub->add_option("--output-device,--out", options->output,
+                  "Audio output: ID or name from 'rawgan devices' (default: the system's)");
   sub->add_option("--dry", options->dry, "Share of the unprocessed input mixed in (0..1)")
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--seconds", options->seconds, "Stop after this long (default: Ctrl-C)")
@@ -273,22 +275,39 @@ void add_live_command(CLI::App& root, Action& action) {
                   "Extra buffers of delay that absorb processing time and jitter (default 1 for "
                   "a method; a model gets one hop's worth)")
       ->check(CLI::Range(0, 1024));
-  sub->add_option("--frame-ms", options->frame_ms,
-                  "Wiener frame (window) length; its look-ahead is half of it (default 32)")
-      ->check(CLI::Range(4.0, 256.0));
-  sub->add_option("--hop-ms", options->hop_ms,
-                  "Model: new input per model run (default: window / 8); shorter runs the "
-                  "model more often")
-      ->check(positive_number());
-  sub->add_option("--lookahead-ms", options->lookahead_ms,
-                  "Model: future context of each output sample, which is the model's delay "
-                  "(default: window / 4); shorter is quicker, with less context")
-      ->check(positive_number());
-  sub->add_option("--device", options->device, "Model: cpu (default), cuda, cuda:N or auto");
-  sub->add_option("--threads", options->threads,
-                  "Model: CPU threads (default 1, which leaves a core to the audio; 0: all)")
-      ->check(non_negative_integer());
-  sub->callback([options, &action] { action = [options] { return run_live(*options); }; });
+  CLI::Option* frame_ms =
+      sub->add_option("--frame-ms", options->frame_ms,
+                      "Wiener frame (window) length; its look-ahead is half of it (default 32)")
+          ->check(CLI::Range(4.0, 256.0));
+  std::vector<CLI::Option*> model_only;
+  model_only.push_back(
+      sub->add_option("--hop-ms", options->hop_ms,
+                      "Model: new input per model run (default: window / 8); shorter runs the "
+                      "model more often")
+          ->check(positive_number()));
+  model_only.push_back(
+      sub->add_option("--lookahead-ms", options->lookahead_ms,
+                      "Model: future context of each output sample, which is the model's delay "
+                      "(default: window / 4); shorter is quicker, with less context")
+          ->check(positive_number()));
+  model_only.push_back(
+      sub->add_option("--device", options->device, "Model: cpu (default), cuda, cuda:N or auto"));
+  model_only.push_back(
+      sub->add_option("--threads", options->threads,
+                      "Model: CPU threads (default 1, which leaves a core to the audio; 0: all)")
+          ->check(non_negative_integer()));
+  sub->callback([options, frame_ms, model_only, &action] {
+    // An option that does not apply would be ignored without a word: refuse it instead.
+    if (options->model.empty()) {
+      for (const CLI::Option* option : model_only) {
+        if (option->count() > 0)
+          throw UsageError(option->get_name() + " applies to --model only, not to --method");
+      }
+    }
+    if (frame_ms->count() > 0 && options->method != "wiener")
+      throw UsageError("--frame-ms applies to --method wiener only");
+    action = [options] { return run_live(*options); };
+  });
 }
 
 const CommandRegistration kRegistration{140, add_live_command};
