@@ -149,8 +149,9 @@ DeviceInfo find_device(const std::string& spec, Direction direction) {
       if (lower(device.name).find(lower(spec)) != std::string::npos) matches.push_back(device);
   }
   if (matches.empty())
-    throw UsageError(std::string("--device: no ") + what + " device '" + spec + "' among " +
-                     std::to_string(devices.size()) + " devices (see 'rawgan devices')");
+    throw UsageError(std::string("--") + what + "-device: no " + what + " device '" + spec +
+                     "' among " + std::to_string(devices.size()) +
+                     " devices (see 'rawgan devices')");
   if (matches.size() > 1) {
     std::string names;
     for (const DeviceInfo& device : matches)

@@ -28,7 +28,7 @@ TEST(AuditionCli, LoopsTheFirstVersionWithoutGapOrRepeat) {
   audio::write(dir / "b.wav", offset_ramp(rate, 1000, -0.4f), audio::SampleFormat::kFloat32);
 
   CliResult result = run_cli({"audition", (dir / "a.wav").string(), (dir / "b.wav").string(),
-                              "--device", "rawgan_test_out", "--seconds", "0.5"});
+                              "--output-device", "rawgan_test_out", "--seconds", "0.5"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("auditioned 2 versions: 0.500 s played"), std::string::npos)
       << result.out;
@@ -62,8 +62,9 @@ TEST(AuditionCli, CrossfadeOutOfRangeIsRefusedBeforeFilesOrDevicesAreOpened) {
   RAWGAN_REQUIRE_PORTAUDIO();
   // Neither the files nor the device exist: the crossfade is what is reported.
   for (const std::string crossfade_ms : {"-5", "101", "nan"}) {
-    CliResult result = run_cli({"audition", (dir / "a.wav").string(), (dir / "b.wav").string(),
-                                "--device", "no-such-device", "--crossfade-ms", crossfade_ms});
+    CliResult result =
+        run_cli({"audition", (dir / "a.wav").string(), (dir / "b.wav").string(), "--output-device",
+                 "no-such-device", "--crossfade-ms", crossfade_ms});
     EXPECT_EQ(result.exit_code, 2) << crossfade_ms << "\n" << result.err;
     EXPECT_NE(result.err.find("--crossfade-ms: expected 0 to 100 ms, got " + crossfade_ms),
               std::string::npos)
@@ -77,7 +78,7 @@ TEST(AuditionCli, ModelThatIsMissingIsAnInputErrorNamingIt) {
   RAWGAN_REQUIRE_PORTAUDIO();
   audio::write(dir / "noisy.wav", offset_ramp(8000, 100, 0.1f));
   CliResult result = run_cli({"audition", "--model", (dir / "absent.pt").string(),
-                              (dir / "noisy.wav").string(), "--torch-device", "cpu"});
+                              (dir / "noisy.wav").string(), "--device", "cpu"});
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_NE(result.err.find("absent.pt"), std::string::npos) << result.err;
 }

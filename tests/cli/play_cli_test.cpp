@@ -74,7 +74,7 @@ TEST(PlayCli, SendsTheFileSamplesAfterTheStatedConversion) {
     audio::Audio tone = offset_tone(16000, n_channels, 12000);
     audio::write(dir / "tone.wav", tone, audio::SampleFormat::kFloat32);
     CliResult result =
-        run_cli({"play", (dir / "tone.wav").string(), "--device", "rawgan_test_out"});
+        run_cli({"play", (dir / "tone.wav").string(), "--output-device", "rawgan_test_out"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     Stated stated = stated_conversion(result.out);
     ASSERT_EQ(stated.from_rate, 16000) << result.out;
@@ -90,8 +90,8 @@ TEST(PlayCli, PlaysSeveralFilesInOrder) {
   RAWGAN_REQUIRE_PORTAUDIO();
   audio::write(dir / "a.wav", offset_tone(8000, 1, 800));
   audio::write(dir / "b.wav", offset_tone(8000, 1, 400));
-  CliResult result = run_cli(
-      {"play", (dir / "a.wav").string(), (dir / "b.wav").string(), "--device", "rawgan_test_out"});
+  CliResult result = run_cli({"play", (dir / "a.wav").string(), (dir / "b.wav").string(),
+                              "--output-device", "rawgan_test_out"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   size_t a = result.out.find("a.wav: played 0.100 of 0.100 s");
   size_t b = result.out.find("b.wav: played 0.050 of 0.050 s");
@@ -106,11 +106,14 @@ TEST(PlayCli, WithoutAUsableDeviceExitsWithAClearMessage) {
   RAWGAN_REQUIRE_PORTAUDIO();
   audio::write(dir / "a.wav", offset_tone(8000, 1, 800));
 
-  CliResult unknown = run_cli({"play", (dir / "a.wav").string(), "--device", "no-such-device"});
+  CliResult unknown =
+      run_cli({"play", (dir / "a.wav").string(), "--output-device", "no-such-device"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("no-such-device"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("--output-device: no output device 'no-such-device'"),
+            std::string::npos)
+      << unknown.err;
 
-  CliResult out_of_range = run_cli({"play", (dir / "a.wav").string(), "--device", "99"});
+  CliResult out_of_range = run_cli({"play", (dir / "a.wav").string(), "--output-device", "99"});
   EXPECT_EQ(out_of_range.exit_code, 2) << out_of_range.err;
 
   // ALSA's own configuration alone: no card, no device, no default output.
@@ -126,7 +129,7 @@ TEST(PlayCli, MissingFileIsAnInputError) {
   VirtualAlsa alsa(dir.path());
   RAWGAN_REQUIRE_PORTAUDIO();
   CliResult result =
-      run_cli({"play", (dir / "absent.wav").string(), "--device", "rawgan_test_out"});
+      run_cli({"play", (dir / "absent.wav").string(), "--output-device", "rawgan_test_out"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("absent.wav"), std::string::npos) << result.err;
 }

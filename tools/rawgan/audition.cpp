@@ -33,8 +33,8 @@ constexpr double kMaxCrossfadeMs = 100.0;
 struct AuditionOptions {
   std::vector<std::string> files;
   std::string model;
-  std::string torch_device = "auto";
-  std::string device;
+  std::string device = "auto";  // where --model runs
+  std::string output_device;
   double crossfade_ms = 8.0;
   double seconds = 0.0;
 };
@@ -51,7 +51,7 @@ Versions enhance_first(const AuditionOptions& options) {
   if (options.files.size() != 1)
     throw UsageError("audition --model takes one noisy file, got " +
                      std::to_string(options.files.size()));
-  const torch::Device device = train::select_device(options.torch_device);
+  const torch::Device device = train::select_device(options.device);
   infer::Enhancer enhancer(infer::load_segan(options.model, device), {}, device);
   Versions versions;
   versions.audio.push_back(audio::read(options.files[0]));
@@ -132,7 +132,7 @@ int run_audition(const AuditionOptions& options) {
   play::PortAudioSession session;
   if (session.n_host_apis() == 0)
     throw RuntimeError("no audio output: PortAudio has no host API (no ALSA, JACK or OSS)");
-  play::DeviceInfo device = play::find_device(options.device, play::Direction::kOutput);
+  play::DeviceInfo device = play::find_device(options.output_device, play::Direction::kOutput);
 
   const audio::Audio& first = versions.audio[0];
   play::StreamFormat from{first.sample_rate_hz, first.n_channels};
@@ -189,10 +189,10 @@ void add_audition_command(CLI::App& root, Action& action) {
                   "noisy file");
   sub->add_option("--model", options->model,
                   "SEGAN checkpoint: enhance the one noisy file first, then audition both");
-  sub->add_option("--torch-device", options->torch_device,
-                  "Where --model runs: auto, cpu, cuda or cuda:N")
+  sub->add_option("--device", options->device, "Where --model runs: auto, cpu, cuda or cuda:N")
       ->capture_default_str();
-  sub->add_option("--device", options->device, "Output device: ID or name ('rawgan devices')");
+  sub->add_option("--output-device", options->output_device,
+                  "Audio output: ID or name from 'rawgan devices' (default: the system's)");
   sub->add_option("--crossfade-ms", options->crossfade_ms,
                   "Crossfade at each switch, seek and pause, 0 to 100 ms (default 8 ms)");
   sub->add_option("--seconds", options->seconds,

@@ -1,4 +1,4 @@
-// rawgan play FILE... [--device ID|NAME]: plays files in order through PortAudio, converted
+// rawgan play FILE... [--output-device ID|NAME]: plays files in order through PortAudio, converted
 // to a rate and channel count the device accepts.
 #include <cstdio>
 #include <iostream>
@@ -20,7 +20,7 @@ namespace {
 
 struct PlayOptions {
   std::vector<std::string> files;
-  std::string device;
+  std::string output_device;
 };
 
 void play_file(const std::string& path, const play::DeviceInfo& device) {
@@ -52,7 +52,7 @@ int run_play(const PlayOptions& options) {
   play::PortAudioSession session;
   if (session.n_host_apis() == 0)
     throw RuntimeError("no audio output: PortAudio has no host API (no ALSA, JACK or OSS)");
-  play::DeviceInfo device = play::find_device(options.device, play::Direction::kOutput);
+  play::DeviceInfo device = play::find_device(options.output_device, play::Direction::kOutput);
   for (const std::string& path : options.files)
     play_file(path, device);
   return 0;
@@ -63,8 +63,8 @@ void add_play_command(CLI::App& root, Action& action) {
   CLI::App* sub = root.add_subcommand(
       "play", "Play audio files; converts rate and channels to what the device accepts");
   sub->add_option("files", options->files, "Audio files, played in order")->required();
-  sub->add_option("--device", options->device,
-                  "Output device: ID or name from 'rawgan devices' (default: the system's)");
+  sub->add_option("--output-device", options->output_device,
+                  "Audio output: ID or name from 'rawgan devices' (default: the system's)");
   sub->callback([options, &action] { action = [options] { return run_play(*options); }; });
 }
 
