@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -164,6 +165,7 @@ class GenTrainer {
   torch::Tensor diversity_clips_;
   torch::Tensor diversity_latents_;
   std::mt19937_64 data_rng_;
+  std::optional<RunFolder> run_folder_;
   std::filesystem::path last_path_;
   std::ofstream metrics_;
   int64_t step_ = 0;
@@ -177,7 +179,8 @@ class GenTrainer {
 void GenTrainer::set_up() {
   device_ = select_device(options_.device);
   const int n_threads = set_thread_count(options_.n_threads);
-  last_path_ = prepare_run_dir(options_.run_dir, options_.resume);
+  run_folder_.emplace(options_.run_dir, options_.resume);
+  last_path_ = run_folder_->last();
 
   std::unique_ptr<CheckpointReader> reader;
   std::string preset_name = options_.preset;

@@ -64,11 +64,11 @@ int set_thread_count(int n_threads) {
   return n;
 }
 
-std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool resume) {
-  const auto last = run_dir / "last.pt";
+RunFolder::RunFolder(const std::filesystem::path& run_dir, bool resume)
+    : last_(run_dir / "last.pt") {
   std::error_code ec;
-  const bool exists = std::filesystem::exists(last, ec);
-  if (resume && !exists) throw InputError(last.string() + ": no checkpoint to resume from");
+  const bool exists = std::filesystem::exists(last_, ec);
+  if (resume && !exists) throw InputError(last_.string() + ": no checkpoint to resume from");
   if (!resume && exists)
     throw UsageError(run_dir.string() +
                      " already holds a run (last.pt); pass --resume to continue it or choose "
@@ -77,10 +77,23 @@ std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool
     throw UsageError(run_dir.string() + " is a file: --out names the run folder (" +
                      "last.pt and best.pt go inside it)");
   }
+  for (std::filesystem::path folder = run_dir; !folder.empty() && folder != folder.root_path();
+       folder = folder.parent_path()) {
+    if (folder.filename().empty()) continue;  // "runs/a/" names runs/a
+    if (std::filesystem::exists(folder, ec)) break;
+    created_.push_back(folder);
+  }
   std::filesystem::create_directories(run_dir, ec);
   if (ec)
     throw RuntimeError(run_dir.string() + ": cannot create run folder (" + ec.message() + ")");
-  return last;
+}
+
+RunFolder::~RunFolder() {
+  std::error_code ec;
+  for (const std::filesystem::path& folder : created_) {
+    // remove() deletes only an empty folder: one holding anything is kept, and its parents.
+    if (!std::filesystem::remove(folder, ec)) break;
+  }
 }
 
 torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device) {

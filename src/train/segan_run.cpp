@@ -108,7 +108,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   const fs::path best_path = options.run_dir / "best.pt";
   std::optional<CheckpointReader> reader;
   std::error_code ec;
-  prepare_run_dir(options.run_dir, options.resume);
+  const RunFolder run_folder(options.run_dir, options.resume);
   nlohmann::json recorded_data;  // null: a new run, or a checkpoint from before the record
   if (options.resume) {
     reader.emplace(last_path, "", options.device);

@@ -73,6 +73,7 @@ TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
                         (dir / "tiny.json").string(), "--out", (dir / "run").string()});
   EXPECT_EQ(empty.exit_code, 3);
   EXPECT_NE(empty.err.find("no audio files"), std::string::npos) << empty.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "run")) << "a failed run leaves no empty --out folder";
 
   make_clips(dir / "clips");
   auto loss = run_cli({"train-gen", "--clips", (dir / "clips").string(), "--preset",

@@ -55,19 +55,44 @@ TEST(StopCheck, OneProcessEveryStepAJobEveryTenth) {
   }
 }
 
-TEST(PrepareRunDir, NewResumedAndMisnamedRunFolders) {
+TEST(RunFolder, NewResumedAndMisnamedRunFolders) {
   test::TempDir dir;
-  EXPECT_EQ(prepare_run_dir(dir / "run", false), dir / "run" / "last.pt");
-  EXPECT_TRUE(std::filesystem::is_directory(dir / "run"));
-  EXPECT_THROW(prepare_run_dir(dir / "run", true), InputError);  // nothing to resume yet
-  std::ofstream(dir / "run" / "last.pt") << "x";
-  EXPECT_THROW(prepare_run_dir(dir / "run", false), UsageError);  // would replace a run
-  EXPECT_NO_THROW(prepare_run_dir(dir / "run", true));
+  {
+    RunFolder folder(dir / "run", false);
+    EXPECT_EQ(folder.last(), dir / "run" / "last.pt");
+    EXPECT_TRUE(std::filesystem::is_directory(dir / "run"));
+    EXPECT_THROW(RunFolder(dir / "run", true), InputError);  // nothing to resume yet
+    std::ofstream(dir / "run" / "last.pt") << "x";
+  }
+  EXPECT_THROW(RunFolder(dir / "run", false), UsageError);  // would replace a run
+  EXPECT_NO_THROW(RunFolder(dir / "run", true));
+  EXPECT_TRUE(std::filesystem::exists(dir / "run" / "last.pt"));
 
   // A file where the folder should be is the user's mistake, not a runtime failure.
   std::ofstream(dir / "notes.wav") << "x";
-  EXPECT_THROW(prepare_run_dir(dir / "notes.wav", false), UsageError);
+  EXPECT_THROW(RunFolder(dir / "notes.wav", false), UsageError);
   EXPECT_EQ(std::filesystem::file_size(dir / "notes.wav"), 1u);
+}
+
+// A run that fails before it writes anything leaves no empty folders, not even the parents it
+// made; folders that existed before, or that hold anything, stay.
+TEST(RunFolder, RemovesTheEmptyFoldersItCreatedAndNothingElse) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "runs");
+  { RunFolder folder(dir / "runs" / "a" / "b" / "", false); }
+  EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "a"));
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "runs"));
+
+  {
+    RunFolder folder(dir / "runs" / "c" / "d", false);
+    std::ofstream(dir / "runs" / "c" / "notes.txt") << "x";
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "runs" / "c" / "d"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "runs" / "c" / "notes.txt"));
+
+  std::filesystem::create_directories(dir / "kept");
+  { RunFolder folder(dir / "kept", false); }
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "kept"));
 }
 
 TEST(RunDataRecord, FoldersAreAbsoluteAndNormalSoThatOneFolderNamedTwoWaysIsEqual) {

@@ -33,10 +33,25 @@ int set_thread_count(int n_threads);
 /// `host` itself on the CPU.
 torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device);
 
-/// Creates `run_dir` if needed. Without `resume`, throws UsageError when it already holds
-/// last.pt (a run is never overwritten by accident); with `resume`, throws InputError when it
-/// does not. Returns run_dir / "last.pt".
-std::filesystem::path prepare_run_dir(const std::filesystem::path& run_dir, bool resume);
+/// A run's --out folder for as long as the run lasts. The constructor creates it (and missing
+/// parents) if needed; without `resume` it throws UsageError when the folder already holds
+/// last.pt (a run is never overwritten by accident), with `resume` InputError when it does not.
+/// The destructor removes again each folder it created that is still empty, so a run that
+/// fails before writing anything (no audio files, say) leaves no empty folder behind.
+class RunFolder {
+ public:
+  RunFolder(const std::filesystem::path& run_dir, bool resume);
+  ~RunFolder();
+  RunFolder(const RunFolder&) = delete;
+  RunFolder& operator=(const RunFolder&) = delete;
+
+  /// run_dir / "last.pt".
+  const std::filesystem::path& last() const { return last_; }
+
+ private:
+  std::filesystem::path last_;
+  std::vector<std::filesystem::path> created_;  // the deepest first
+};
 
 /// The data a run trains on, as stored in its checkpoints' config under "data":
 ///   {"folders": {"--noisy": "/abs/noisy", "--clean": "/abs/clean"}, "n_pairs": 12}
