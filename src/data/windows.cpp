@@ -105,14 +105,17 @@ PairedWindows::PairedWindows(const std::vector<FilePair>& pairs, const WindowOpt
     options_.hop_samples = std::max<int64_t>(1, options_.window_samples / 2);
   const int64_t window = options_.window_samples;
   Progress progress("loading", static_cast<int64_t>(pairs.size()), "pairs");
+  std::string first_padded;
   for (size_t i = 0; i < pairs.size(); ++i) {
     LoadedPair loaded;
     if (load_pair(pairs[i], options_, loaded, report_)) {
       const int64_t n = static_cast<int64_t>(loaded.noisy.size());
       if (n < window) {
-        log::info(pairs[i].noisy.string(), ": ", n, " samples, shorter than one ", window,
-                  "-sample window; zero-padded");
-        ++report_.n_padded;
+        // Each file at debug level: a set of short prompts would otherwise open the run with
+        // a screen of these lines. One summary follows the loop.
+        const std::string line = pairs[i].noisy.string() + ": " + std::to_string(n) + " samples";
+        log::debug(line, ", shorter than one ", window, "-sample window; zero-padded");
+        if (report_.n_padded++ == 0) first_padded = line;
       }
       const int32_t file = static_cast<int32_t>(files_.size());
       for (int64_t offset : window_offsets(n, window, options_.hop_samples))
@@ -124,6 +127,13 @@ PairedWindows::PairedWindows(const std::vector<FilePair>& pairs, const WindowOpt
   }
   report_.n_pairs = static_cast<int64_t>(files_.size());
   progress.finish(std::to_string(windows_.size()) + " windows");
+  if (report_.n_padded > 0) {
+    log::info(report_.n_padded, " of ", report_.n_pairs, " pairs are shorter than one ", window,
+              "-sample window (",
+              format_seconds(static_cast<double>(window) / options_.sample_rate_hz),
+              ") and are zero-padded, the first ", first_padded,
+              report_.n_padded > 1 ? " (--verbose names each)" : "");
+  }
   if (windows_.empty()) {
     throw InputError("no usable training data: all " + std::to_string(pairs.size()) +
                      " pairs are empty or silent");

@@ -7,6 +7,7 @@
 
 #include "rawgan/dsp/emphasis.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
 #include "support/test_support.h"
 
 namespace rawgan::data {
@@ -98,6 +99,43 @@ TEST(Windows, ShortFilesArePaddedSilentAndEmptyOnesSkipped) {
   EXPECT_EQ(clean[0][0].slice(0, 300).abs().sum().item<float>(), 0.0f);
 
   EXPECT_THROW(PairedWindows({pairs[2], pairs[3]}, small_windows()), InputError);
+}
+
+// A folder of short prompts gave one warning line per file before training began: the files
+// are summed up in one line, and named one by one only at --verbose (debug) level.
+TEST(Windows, ShortFilesAreSummedUpInOneLineAndNamedOnlyWhenVerbose) {
+  test::TempDir dir;
+  std::vector<FilePair> pairs;
+  auto tone = test::sine(300, kRate, 2048);
+  pairs.push_back(write_pair(dir, "good", tone, tone));
+  auto short_tone = test::sine(300, kRate, 300);
+  for (const char* name : {"short1", "short2", "short3"})
+    pairs.push_back(write_pair(dir, name, short_tone, short_tone));
+
+  const auto count = [](const std::string& text, const std::string& part) {
+    int64_t n = 0;
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+      ++n;
+    return n;
+  };
+  const log::Level before = log::level();
+  log::set_level(log::Level::kInfo);
+  testing::internal::CaptureStderr();
+  PairedWindows windows(pairs, small_windows());
+  const std::string info = testing::internal::GetCapturedStderr();
+  log::set_level(log::Level::kDebug);
+  testing::internal::CaptureStderr();
+  PairedWindows verbose(pairs, small_windows());
+  const std::string debug = testing::internal::GetCapturedStderr();
+  log::set_level(before);
+
+  EXPECT_EQ(windows.report().n_padded, 3);
+  EXPECT_EQ(count(info, "3 of 4 pairs are shorter than one 1024-sample window"), 1) << info;
+  EXPECT_EQ(count(info, "zero-padded"), 1) << info;
+  EXPECT_EQ(count(info, "short1"), 1) << info;  // the first, in the summary
+  EXPECT_EQ(count(info, "short3"), 0) << info;
+  EXPECT_EQ(count(debug, "shorter than one 1024-sample window; zero-padded"), 3) << debug;
+  EXPECT_EQ(count(debug, "short3"), 1) << debug;
 }
 
 TEST(Windows, SmallLengthDifferencesAreTrimmedLargeOnesNameBothFiles) {

@@ -41,7 +41,7 @@ struct LoadedPair {
 struct LoadReport {
   int64_t n_pairs = 0;    ///< pairs kept
   int64_t n_skipped = 0;  ///< empty or silent pairs left out (each logged)
-  int64_t n_padded = 0;   ///< pairs shorter than one window, zero-padded (each logged)
+  int64_t n_padded = 0;   ///< pairs shorter than one window, zero-padded (one summary line)
   int64_t n_trimmed = 0;  ///< pairs whose lengths differed slightly
 };
 
