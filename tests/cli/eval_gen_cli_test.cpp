@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "support/test_support.h"
@@ -49,6 +51,45 @@ TEST(EvalGenCli, ReportsDiversitiesAndFrechetDistance) {
   // A set against itself: only eigendecomposition round-off, far below the distance of a
   // different set.
   EXPECT_LT(figure(same.out, "frechet_distance_db2"), 1e-3 * apart);
+}
+
+// --json FILE, as in eval and bench: the same figures as stdout, in a file; a path that would
+// overwrite one of the clips or a non-report file is refused before any work.
+TEST(EvalGenCli, JsonFileHoldsTheFiguresOfStdoutAndInputsAreRefused) {
+  TempDir dir;
+  for (int f = 0; f < 3; ++f) {
+    audio::write(dir / "real" / ("t" + std::to_string(f) + ".wav"),
+                 sine(300.0 * (f + 1), 16000, 16384));
+    audio::write(dir / "fake" / ("n" + std::to_string(f) + ".wav"),
+                 white_noise(16000, 16384, 0.1f, 5 + f));
+  }
+  const std::vector<std::string> base = {
+      "eval-gen",  "--real", (dir / "real").string(), "--generated", (dir / "fake").string(),
+      "--threads", "1"};
+  auto with_json = [&](const std::string& path) {
+    auto args = base;
+    args.insert(args.end(), {"--json", path});
+    return run_cli(args);
+  };
+
+  const CliResult result = with_json((dir / "out" / "gen.json").string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream file(dir / "out" / "gen.json");
+  const nlohmann::json json = nlohmann::json::parse(file);  // throws on invalid JSON
+  EXPECT_EQ(json.at("real_clips").get<int>(), 3);
+  EXPECT_EQ(json.at("generated_clips").get<int>(), 3);
+  for (const char* name : {"diversity_real_db", "diversity_generated_db", "frechet_distance_db2"})
+    EXPECT_DOUBLE_EQ(json.at(name).get<double>(), figure(result.out, name)) << name;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "gen.json.partial"));
+
+  const CliResult clip = with_json((dir / "fake" / "n1.wav").string());
+  EXPECT_EQ(clip.exit_code, 2);
+  EXPECT_NE(clip.err.find("--json"), std::string::npos) << clip.err;
+  std::ofstream(dir / "notes.txt") << "not a report\n";
+  const CliResult other = with_json((dir / "notes.txt").string());
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_NE(other.err.find("exists and is not a JSON report"), std::string::npos) << other.err;
+  EXPECT_EQ(audio::read(dir / "fake" / "n1.wav").n_frames(), 16384);
 }
 
 TEST(EvalGenCli, ClipsShorterThanOneFeatureWindowAreRefused) {

@@ -23,7 +23,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -423,11 +422,7 @@ int run_bench(const BenchOptions& bench) {
     result["presets"].push_back(bench_preset(preset, bench, device));
 
   print_table(result);
-  if (!bench.json.empty()) {
-    std::ofstream file(bench.json);
-    file << result.dump(2) << "\n";
-    if (!file) throw RuntimeError(bench.json + ": cannot write the JSON report");
-  }
+  if (!bench.json.empty()) write_report(bench.json, result);
   return 0;
 }
 

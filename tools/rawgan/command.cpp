@@ -123,4 +123,26 @@ void check_report_path(const std::string& option, const std::filesystem::path& p
     throw UsageError(named + ": exists and is not a JSON report; choose another file name");
 }
 
+void write_report(const std::filesystem::path& path, const nlohmann::json& report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  fs::path partial = path;
+  partial += ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << report.dump(2) << '\n';
+    out.flush();
+    if (!out) {
+      fs::remove(partial, ec);
+      throw RuntimeError(path.string() + ": cannot write the JSON report");
+    }
+  }
+  fs::rename(partial, path, ec);
+  if (ec) {
+    fs::remove(partial, ec);
+    throw RuntimeError(path.string() + ": cannot write the JSON report: " + ec.message());
+  }
+}
+
 }  // namespace rawgan::cli

@@ -20,7 +20,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -220,10 +219,7 @@ void write_json(const fs::path& path, const EvalOptions& options,
     }
     json["systems"][system.name] = entry;
   }
-  if (path.has_parent_path()) fs::create_directories(path.parent_path());
-  std::ofstream out(path);
-  out << json.dump(2) << '\n';
-  if (!out) throw RuntimeError(path.string() + ": cannot write the JSON report");
+  write_report(path, json);
 }
 
 // Once per reference, since its length decides for every system compared with it.

@@ -1,13 +1,17 @@
 // rawgan eval-gen --real DIR --generated DIR: compares a folder of generated clips with the real
 // ones: the diversity of each set and the Frechet distance between their log-mel frame
 // statistics (definitions in rawgan/train/gen_features.h). Results go to stdout, one
-// "name value" line each (or JSON with --json).
+// "name value" line each; --json FILE also writes them as JSON, as eval and bench do (refused
+// before any work when it would overwrite an input or another kind of file).
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "command.h"
+#include "rawgan/audio/files.h"
 #include "rawgan/data/clips.h"
 #include "rawgan/train/gen_features.h"
 #include "rawgan/train/run.h"
@@ -23,7 +27,7 @@ struct EvalGenOptions {
   int sample_rate_hz = 16000;
   int64_t clip_samples = 16384;
   int n_threads = 0;
-  bool json = false;
+  std::string json;  ///< report file; empty: none
 };
 
 struct SetFigures {
@@ -56,26 +60,31 @@ int run_eval_gen(const EvalGenOptions& options) {
     throw UsageError("--clip-samples: expected at least " + std::to_string(window_samples) +
                      " (one STFT window of the log-mel features), got " +
                      std::to_string(options.clip_samples));
+  if (!options.json.empty()) {
+    std::vector<std::filesystem::path> inputs = audio::find_audio_files(options.real_dir);
+    for (auto& path : audio::find_audio_files(options.generated_dir))
+      inputs.push_back(std::move(path));
+    check_report_path("--json", options.json, inputs);
+  }
   train::set_thread_count(options.n_threads);
   const SetFigures real = measure(options.real_dir, options);
   const SetFigures generated = measure(options.generated_dir, options);
   const double frechet = train::frechet_distance(real.stats, generated.stats);
   if (real.n_clips < 2 || generated.n_clips < 2)
     log::warn("diversity needs at least 2 clips per set; a set of 1 scores 0");
-  if (options.json) {
-    nlohmann::json result = {{"real_clips", real.n_clips},
-                             {"generated_clips", generated.n_clips},
-                             {"diversity_real_db", real.diversity_db},
-                             {"diversity_generated_db", generated.diversity_db},
-                             {"frechet_distance_db2", frechet}};
-    std::cout << result.dump(2) << "\n";
-    return 0;
+  // One list of figures for both outputs, so that the two always agree.
+  const std::vector<std::pair<std::string, nlohmann::json>> figures = {
+      {"real_clips", real.n_clips},
+      {"generated_clips", generated.n_clips},
+      {"diversity_real_db", real.diversity_db},
+      {"diversity_generated_db", generated.diversity_db},
+      {"frechet_distance_db2", frechet}};
+  nlohmann::json report;
+  for (const auto& [name, value] : figures) {
+    std::cout << name << ' ' << value.dump() << '\n';
+    report[name] = value;
   }
-  std::cout << "real_clips " << real.n_clips << "\n"
-            << "generated_clips " << generated.n_clips << "\n"
-            << "diversity_real_db " << real.diversity_db << "\n"
-            << "diversity_generated_db " << generated.diversity_db << "\n"
-            << "frechet_distance_db2 " << frechet << "\n";
+  if (!options.json.empty()) write_report(options.json, report);
   return 0;
 }
 
@@ -92,7 +101,7 @@ void add_eval_gen_command(CLI::App& root, Action& action) {
                       " or more: shorter files are padded, longer ones sliced")
       ->capture_default_str();
   sub->add_option("--threads", options->n_threads, "CPU threads (0: all)")->capture_default_str();
-  sub->add_flag("--json", options->json, "Print the figures as JSON");
+  sub->add_option("--json", options->json, "Also write the figures to this JSON file");
   sub->callback([options, &action] { action = [options] { return run_eval_gen(*options); }; });
 }
 
