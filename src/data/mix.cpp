@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <string>
@@ -75,6 +77,30 @@ class NoiseBank {
   std::map<std::pair<size_t, int>, std::vector<float>> resampled_;
 };
 
+// Written through a temporary file and a rename, so that a manifest is whole or absent.
+void write_manifest(const MixOptions& options, const nlohmann::json& pairs) {
+  const nlohmann::json manifest = {{"format", "rawgan-mix"},
+                                   {"version", 1},
+                                   {"clean_dir", options.clean_dir.string()},
+                                   {"noise_dir", options.noise_dir.string()},
+                                   {"seed", options.seed},
+                                   {"snrs_db", options.snrs_db},
+                                   {"copies", options.copies},
+                                   {"pairs", pairs}};
+  const fs::path path = options.out_dir / kMixManifest;
+  fs::path partial = path;
+  partial += ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << manifest.dump(1) << '\n';
+    out.flush();
+    if (!out) throw RuntimeError(partial.string() + ": cannot write the mix record");
+  }
+  std::error_code ec;
+  fs::rename(partial, path, ec);
+  if (ec) throw RuntimeError(path.string() + ": cannot write the mix record: " + ec.message());
+}
+
 }  // namespace
 
 std::vector<float> noise_segment(const std::vector<float>& noise, int64_t offset,
@@ -121,6 +147,7 @@ MixReport mix_folders(const MixOptions& options) {
   NoiseBank noises(options.noise_dir, report.n_unreadable);
   std::mt19937_64 rng(options.seed);
 
+  nlohmann::json written = nlohmann::json::array();
   Progress progress("mixing", static_cast<int64_t>(clean_files.size()), "files");
   for (size_t f = 0; f < clean_files.size(); ++f) {
     const fs::path& clean_path = clean_files[f];
@@ -157,8 +184,9 @@ MixReport mix_folders(const MixOptions& options) {
         peak = std::max(peak, std::abs(noisy.samples[i]));
       }
       audio::Audio target = clean;
+      float scale = 1.0f;
       if (peak > 0.99f) {
-        const float scale = 0.99f / peak;
+        scale = 0.99f / peak;
         for (auto* signal : {&noisy, &target})
           for (float& s : signal->samples)
             s *= scale;
@@ -167,17 +195,27 @@ MixReport mix_folders(const MixOptions& options) {
 
       const std::string name = relative.string() + "_" + noises.path(noise_index).stem().string() +
                                "_snr" + snr_label(snr_db) +
-                               (options.copies > 1 ? "_" + std::to_string(copy + 1) : "") + ".wav";
-      audio::write(options.out_dir / "noisy" / name, noisy);
-      audio::write(options.out_dir / "clean" / name, target);
+                               (options.copies > 1 ? "_" + std::to_string(copy + 1) : "");
+      audio::write(options.out_dir / "noisy" / (name + ".wav"), noisy);
+      audio::write(options.out_dir / "clean" / (name + ".wav"), target);
       ++report.n_written;
+      written.push_back(
+          {{"name", fs::path(name).generic_string()},
+           {"clean", audio::relative_inside(clean_path, options.clean_dir).generic_string()},
+           {"noise",
+            audio::relative_inside(noises.path(noise_index), options.noise_dir).generic_string()},
+           {"offset_samples", offset},
+           {"snr_db", snr_db},
+           {"scale", scale}});
     }
     progress.update(static_cast<int64_t>(f + 1));
     if (interrupt_requested()) {
+      write_manifest(options, written);
       throw Interrupted("mixing interrupted after " + std::to_string(report.n_written) + " pairs");
     }
   }
   progress.finish(std::to_string(report.n_written) + " pairs");
+  write_manifest(options, written);
   return report;
 }
 

@@ -1,10 +1,13 @@
 #include "rawgan/data/pairs.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "rawgan/audio/files.h"
+#include "rawgan/data/mix.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
 
@@ -42,6 +45,43 @@ std::string list_names(const std::vector<std::string>& names) {
   return text;
 }
 
+// Gives each pair listed in the record of `rawgan mix` beside both folders its clean source as
+// its group. Pairs of other origins, and all pairs when there is no usable record, keep none.
+void group_by_mix_source(const fs::path& noisy_dir, const fs::path& clean_dir,
+                         std::vector<FilePair>& pairs) {
+  std::error_code ec;
+  const fs::path parent = fs::weakly_canonical(noisy_dir, ec).parent_path();
+  if (ec || parent != fs::weakly_canonical(clean_dir, ec).parent_path() || ec) return;
+  const fs::path path = parent / kMixManifest;
+  if (!fs::is_regular_file(path, ec)) return;
+
+  std::map<std::string, std::string> source_of;
+  try {
+    std::ifstream in(path);
+    const nlohmann::json manifest = nlohmann::json::parse(in);
+    if (manifest.value("format", "") != "rawgan-mix") return;
+    for (const auto& pair : manifest.at("pairs"))
+      source_of[pair.at("name").get<std::string>()] = pair.at("clean").get<std::string>();
+  } catch (const std::exception& e) {
+    log::warn(path.string(), ": cannot read the record of rawgan mix (", e.what(),
+              "); pairs are held out for validation one by one");
+    return;
+  }
+  std::map<std::string, int64_t> n_per_source;
+  for (FilePair& pair : pairs) {
+    auto found = source_of.find(pair.name);
+    if (found == source_of.end()) continue;
+    pair.group = found->second;
+    ++n_per_source[pair.group];
+  }
+  const bool shared = std::any_of(n_per_source.begin(), n_per_source.end(),
+                                  [](const auto& entry) { return entry.second > 1; });
+  if (shared) {
+    log::info(path.string(), ": the pairs come from ", n_per_source.size(),
+              " clean recordings; the mixtures of each are held out for validation together");
+  }
+}
+
 }  // namespace
 
 std::vector<FilePair> pair_folders(const fs::path& noisy_dir, const fs::path& clean_dir,
@@ -56,7 +96,7 @@ std::vector<FilePair> pair_folders(const fs::path& noisy_dir, const fs::path& cl
     if (match == clean.end()) {
       noisy_only.push_back(name);
     } else {
-      pairs.push_back({name, path, match->second});
+      pairs.push_back({name, path, match->second, ""});
     }
   }
   for (const auto& [name, path] : clean)
@@ -77,6 +117,7 @@ std::vector<FilePair> pair_folders(const fs::path& noisy_dir, const fs::path& cl
     throw InputError(noisy_dir.string() + " and " + clean_dir.string() +
                      ": no pair of audio files with the same relative path");
   }
+  group_by_mix_source(noisy_dir, clean_dir, pairs);
   return pairs;
 }
 
@@ -90,17 +131,36 @@ PairSplit split_pairs(const std::vector<FilePair>& pairs, double fraction, uint6
   if (fraction > 0 && n >= 2) n_valid = std::clamp<int64_t>(n_valid, 1, n - 1);
   if (n < 2) n_valid = 0;
 
-  // Fisher-Yates with the raw engine output, so the choice is the same with every standard
-  // library (std::shuffle's use of the engine is implementation-defined).
-  std::vector<int64_t> order(n);
-  for (int64_t i = 0; i < n; ++i)
+  // Groups in the order of their first pair; a pair without a group is a group of its own.
+  std::vector<std::vector<int64_t>> groups;
+  std::map<std::string, size_t> group_index;
+  for (int64_t i = 0; i < n; ++i) {
+    if (pairs[i].group.empty()) {
+      groups.push_back({i});
+      continue;
+    }
+    auto [it, added] = group_index.emplace(pairs[i].group, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(i);
+  }
+  const int64_t n_groups = static_cast<int64_t>(groups.size());
+
+  // Fisher-Yates over the groups with the raw engine output, so the choice is the same with
+  // every standard library (std::shuffle's use of the engine is implementation-defined).
+  std::vector<int64_t> order(n_groups);
+  for (int64_t i = 0; i < n_groups; ++i)
     order[i] = i;
   std::mt19937_64 rng(seed ^ 0x5e6a4e5ull);
-  for (int64_t i = n - 1; i > 0; --i)
+  for (int64_t i = n_groups - 1; i > 0; --i)
     std::swap(order[i], order[rng() % static_cast<uint64_t>(i + 1)]);
+  // Whole groups until the share is reached, always leaving one group to train on.
   std::vector<bool> is_valid(n, false);
-  for (int64_t i = 0; i < n_valid; ++i)
-    is_valid[order[i]] = true;
+  int64_t n_taken = 0;
+  for (int64_t k = 0; k + 1 < n_groups && n_taken < n_valid; ++k) {
+    for (int64_t i : groups[order[k]])
+      is_valid[i] = true;
+    n_taken += static_cast<int64_t>(groups[order[k]].size());
+  }
   for (int64_t i = 0; i < n; ++i)
     (is_valid[i] ? split.valid : split.train).push_back(pairs[i]);
   return split;

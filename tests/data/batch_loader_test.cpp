@@ -29,7 +29,7 @@ class BatchLoaderTest : public ::testing::Test {
       for (size_t k = 0; k < noisy.samples.size(); ++k)
         noisy.samples[k] += clean.samples[k];
       const std::string name = "p" + std::to_string(i) + ".wav";
-      FilePair pair{name, dir_ / "noisy" / name, dir_ / "clean" / name};
+      FilePair pair{name, dir_ / "noisy" / name, dir_ / "clean" / name, ""};
       audio::write(pair.noisy, noisy, audio::SampleFormat::kFloat32);
       audio::write(pair.clean, clean, audio::SampleFormat::kFloat32);
       pairs.push_back(pair);

@@ -3,13 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
 
+#include "rawgan/data/pairs.h"
 #include "rawgan/metrics/metrics.h"
 #include "rawgan/util/error.h"
 #include "support/test_support.h"
 
 namespace rawgan::data {
 namespace {
+
+namespace fs = std::filesystem;
 
 TEST(Mix, NoiseSegmentsLoop) {
   std::vector<float> noise = {1, 2, 3};
@@ -54,6 +61,59 @@ TEST(Mix, FoldersGivePairsOfEqualLengthAtTheListedSnrs) {
     // 16-bit files: quantisation noise near -90 dBFS moves a 5 dB SNR by far less than 0.05.
     EXPECT_NEAR(metrics::snr_db(clean.samples, noisy.samples), 5.0, 0.05) << name;
   }
+}
+
+// With --copies, the mixtures of one recording differ only in noise: the record beside the
+// folders names each pair's source, pair_folders groups by it, and a validation split never
+// puts one recording on both sides (it did: the demo of a model on its training speech).
+TEST(Mix, RecordGroupsTheCopiesOfARecordingForTheValidationSplit) {
+  test::TempDir dir;
+  for (int f = 0; f < 8; ++f)
+    audio::write(dir / "speech" / ("u" + std::to_string(f) + ".wav"),
+                 test::sine(200 + 50 * f, 8000, 4000));
+  audio::write(dir / "noise/hiss.wav", test::white_noise(8000, 3000, 0.2f, 2));
+  MixOptions options;
+  options.clean_dir = dir / "speech";
+  options.noise_dir = dir / "noise";
+  options.out_dir = dir / "out";
+  options.snrs_db = {0, 5, 10};
+  options.copies = 3;
+  options.seed = 4;
+  ASSERT_EQ(mix_folders(options).n_written, 24);
+
+  std::ifstream in(dir / "out" / kMixManifest);
+  const nlohmann::json record = nlohmann::json::parse(in);
+  ASSERT_EQ(record.at("pairs").size(), 24u);
+  std::map<std::string, int> copies_of;
+  for (const auto& pair : record.at("pairs")) {
+    ++copies_of[pair.at("clean").get<std::string>()];
+    EXPECT_TRUE(fs::exists(dir / "out/noisy" / (pair.at("name").get<std::string>() + ".wav")));
+    EXPECT_EQ(pair.at("noise"), "hiss.wav");
+  }
+  EXPECT_EQ(copies_of.size(), 8u);
+  EXPECT_EQ(copies_of["u3.wav"], 3);
+
+  // A trailing separator names the same folders.
+  const auto pairs = pair_folders(dir / "out/noisy/", dir / "out/clean");
+  ASSERT_EQ(pairs.size(), 24u);
+  for (const FilePair& pair : pairs)
+    EXPECT_EQ(pair.group, pair.name.substr(0, 2) + ".wav") << pair.name;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    const PairSplit split = split_pairs(pairs, 0.2, seed);
+    std::set<std::string> trained;
+    for (const FilePair& pair : split.train)
+      trained.insert(pair.group);
+    ASSERT_FALSE(split.valid.empty());
+    // 20 % of 24 pairs is 4.8: two whole recordings of three mixtures.
+    EXPECT_EQ(split.valid.size(), 6u) << seed;
+    for (const FilePair& pair : split.valid)
+      EXPECT_EQ(trained.count(pair.group), 0u) << pair.name << ", seed " << seed;
+  }
+
+  // A record that is not JSON is ignored (with a warning): every pair is its own group.
+  std::ofstream(dir / "out" / kMixManifest) << "{ cut off";
+  for (const FilePair& pair : pair_folders(dir / "out/noisy", dir / "out/clean"))
+    EXPECT_TRUE(pair.group.empty()) << pair.name;
 }
 
 TEST(Mix, NonFiniteSnrIsAUsageErrorBeforeAnythingIsWritten) {

@@ -79,7 +79,7 @@ TEST(Pairs, MissingFoldersDuplicatesAndNoPairsAreErrors) {
 TEST(Pairs, SplitIsSeededDisjointAndComplete) {
   std::vector<FilePair> pairs;
   for (int i = 0; i < 20; ++i)
-    pairs.push_back({"f" + std::to_string(i), "n", "c"});
+    pairs.push_back({"f" + std::to_string(i), "n", "c", ""});
   auto split = split_pairs(pairs, 0.25, 3);
   EXPECT_EQ(split.valid.size(), 5u);
   EXPECT_EQ(split.train.size(), 15u);
@@ -96,6 +96,43 @@ TEST(Pairs, SplitIsSeededDisjointAndComplete) {
   EXPECT_EQ(split_pairs({pairs[0]}, 0.5, 0).valid.size(), 0u);
   EXPECT_EQ(split_pairs(pairs, 0.0, 0).valid.size(), 0u);
   EXPECT_THROW(split_pairs(pairs, 1.0, 0), UsageError);
+}
+
+// Pairs of one group go to one side together; pairs without a group split as they always did.
+TEST(Pairs, SplitHoldsOutWholeGroupsAndLeavesOneToTrainOn) {
+  std::vector<FilePair> singles;
+  for (int i = 0; i < 12; ++i)
+    singles.push_back({"f" + std::to_string(i), "n", "c", ""});
+  // Groups of one each: the same split as pairs without groups.
+  std::vector<FilePair> own_groups = singles;
+  for (FilePair& pair : own_groups)
+    pair.group = pair.name;
+  const auto names = [](const std::vector<FilePair>& side) {
+    std::vector<std::string> out;
+    for (const FilePair& pair : side)
+      out.push_back(pair.name);
+    return out;
+  };
+  for (uint64_t seed = 0; seed < 10; ++seed)
+    EXPECT_EQ(names(split_pairs(own_groups, 0.25, seed).valid),
+              names(split_pairs(singles, 0.25, seed).valid));
+
+  // Four groups of three: a quarter is one whole group.
+  std::vector<FilePair> grouped = singles;
+  for (int i = 0; i < 12; ++i)
+    grouped[i].group = "g" + std::to_string(i / 3);
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    const auto split = split_pairs(grouped, 0.25, seed);
+    ASSERT_EQ(split.valid.size(), 3u);
+    for (const FilePair& pair : split.valid)
+      EXPECT_EQ(pair.group, split.valid[0].group);
+  }
+  // A large share still leaves one group to train on; one group alone holds nothing out.
+  EXPECT_EQ(split_pairs(grouped, 0.9, 1).train.size(), 3u);
+  std::vector<FilePair> one_group = singles;
+  for (FilePair& pair : one_group)
+    pair.group = "same";
+  EXPECT_TRUE(split_pairs(one_group, 0.5, 1).valid.empty());
 }
 
 }  // namespace

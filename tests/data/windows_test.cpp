@@ -27,7 +27,7 @@ WindowOptions small_windows() {
 
 FilePair write_pair(const test::TempDir& dir, const std::string& name, const audio::Audio& noisy,
                     const audio::Audio& clean) {
-  FilePair pair{name, dir / "noisy" / (name + ".wav"), dir / "clean" / (name + ".wav")};
+  FilePair pair{name, dir / "noisy" / (name + ".wav"), dir / "clean" / (name + ".wav"), ""};
   audio::write(pair.noisy, noisy, audio::SampleFormat::kFloat32);
   audio::write(pair.clean, clean, audio::SampleFormat::kFloat32);
   return pair;

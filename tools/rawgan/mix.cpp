@@ -48,7 +48,8 @@ int run_mix(const data::MixOptions& options) {
             << " and " << (options.out_dir / "clean").string() << " (" << report.n_skipped
             << " silent clean files skipped, " << report.n_rescaled
             << " mixtures scaled down to avoid clipping, " << report.n_unreadable
-            << " unreadable files skipped)\n";
+            << " unreadable files skipped); record of each pair in "
+            << (options.out_dir / data::kMixManifest).string() << "\n";
   if (report.n_unreadable > 0) {
     log::error(report.n_unreadable, " files could not be read (see the warnings above)");
     return static_cast<int>(ExitCode::kBadInput);

@@ -22,6 +22,9 @@ std::vector<float> noise_segment(const std::vector<float>& noise, int64_t offset
 double noise_gain_for_snr(const std::vector<float>& clean, const std::vector<float>& noise,
                           double snr_db);
 
+/// The record mix_folders writes beside the noisy/ and clean/ folders it fills.
+constexpr const char* kMixManifest = "mix.json";
+
 /// SNRs mix_folders accepts, in dB.
 constexpr double kMinSnrDb = -40;
 constexpr double kMaxSnrDb = 100;
@@ -47,6 +50,9 @@ struct MixReport {
 /// an SNR from `snrs_db` with a generator seeded by `seed`; reads the noise at the clean
 /// file's rate in mono (looped if shorter); writes out_dir/noisy/<rel>_<noise>_snr<S>.wav and
 /// the clean file under the same name in out_dir/clean/ (mono, 16-bit, the clean file's rate).
+/// Then writes out_dir/<kMixManifest>, a JSON record of each pair written (its clean source,
+/// noise file, offset, SNR and scale), also when interrupted; pair_folders reads it so that the
+/// copies of one recording are held out for validation together.
 /// When the mixture would clip, noisy and clean are scaled by the same factor to a peak of
 /// 0.99, keeping the SNR. A file that cannot be read is skipped with a warning naming it and
 /// counted in n_unreadable. Throws InputError for missing or empty folders or when no noise
