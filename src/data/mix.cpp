@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -15,6 +14,7 @@
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
 #include "rawgan/util/progress.h"
+#include "rawgan/util/text_file.h"
 
 namespace rawgan::data {
 namespace {
@@ -77,7 +77,6 @@ class NoiseBank {
   std::map<std::pair<size_t, int>, std::vector<float>> resampled_;
 };
 
-// Written through a temporary file and a rename, so that a manifest is whole or absent.
 void write_manifest(const MixOptions& options, const nlohmann::json& pairs) {
   const nlohmann::json manifest = {{"format", "rawgan-mix"},
                                    {"version", 1},
@@ -87,18 +86,7 @@ void write_manifest(const MixOptions& options, const nlohmann::json& pairs) {
                                    {"snrs_db", options.snrs_db},
                                    {"copies", options.copies},
                                    {"pairs", pairs}};
-  const fs::path path = options.out_dir / kMixManifest;
-  fs::path partial = path;
-  partial += ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << manifest.dump(1) << '\n';
-    out.flush();
-    if (!out) throw RuntimeError(partial.string() + ": cannot write the mix record");
-  }
-  std::error_code ec;
-  fs::rename(partial, path, ec);
-  if (ec) throw RuntimeError(path.string() + ": cannot write the mix record: " + ec.message());
+  write_text_file(options.out_dir / kMixManifest, manifest.dump(1) + "\n", "the mix record");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "command.h"
 #include "rawgan/audio/files.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/text_file.h"
 
 namespace rawgan::cli {
 namespace {
@@ -124,25 +125,7 @@ void check_report_path(const std::string& option, const std::filesystem::path& p
 }
 
 void write_report(const std::filesystem::path& path, const nlohmann::json& report) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  fs::path partial = path;
-  partial += ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << report.dump(2) << '\n';
-    out.flush();
-    if (!out) {
-      fs::remove(partial, ec);
-      throw RuntimeError(path.string() + ": cannot write the JSON report");
-    }
-  }
-  fs::rename(partial, path, ec);
-  if (ec) {
-    fs::remove(partial, ec);
-    throw RuntimeError(path.string() + ": cannot write the JSON report: " + ec.message());
-  }
+  write_text_file(path, report.dump(2) + "\n", "the JSON report");
 }
 
 }  // namespace rawgan::cli

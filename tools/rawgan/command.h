@@ -55,9 +55,8 @@ CLI::Validator number_from_to(double low, double high);
 void check_report_path(const std::string& option, const std::filesystem::path& path,
                        const std::vector<std::filesystem::path>& inputs);
 
-/// Writes `report` (indented JSON) to `path` through a temporary file beside it that is then
-/// renamed over it, so that an earlier report is never left half-written; creates missing
-/// parent folders. Throws RuntimeError naming the path when it cannot be written.
+/// Writes `report` (indented JSON) to `path` whole or not at all (rawgan::write_text_file);
+/// throws RuntimeError naming the path when it cannot be written.
 void write_report(const std::filesystem::path& path, const nlohmann::json& report);
 
 }  // namespace rawgan::cli

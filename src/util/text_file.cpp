@@ -1,0 +1,40 @@
+#include "rawgan/util/text_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "rawgan/util/error.h"
+
+namespace rawgan {
+
+void write_text_file(const std::filesystem::path& path, const std::string& text,
+                     const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  fs::path temp = path;
+  temp += ".part" + std::to_string(getpid());
+
+  std::string reason;
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) reason = std::strerror(errno);
+    out << text;
+    out.close();
+    if (reason.empty() && !out) reason = "write failed";
+  }
+  if (reason.empty()) {
+    fs::rename(temp, path, ec);
+    if (ec) reason = ec.message();
+  }
+  if (!reason.empty()) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw RuntimeError(path.string() + ": cannot write " + what + " (" + reason + ")");
+  }
+}
+
+}  // namespace rawgan

@@ -1,0 +1,61 @@
+#include "rawgan/util/text_file.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "rawgan/util/error.h"
+#include "support/test_support.h"
+
+namespace rawgan {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t n_entries(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir))
+    ++n;
+  return n;
+}
+
+TEST(TextFile, WritesAndReplacesWholeFilesCreatingFolders) {
+  test::TempDir dir;
+  const fs::path path = dir / "a" / "b" / "report.json";
+  write_text_file(path, "{\"x\": 1}\n", "the report");
+  EXPECT_EQ(read_text(path), "{\"x\": 1}\n");
+  write_text_file(path, "{}\n", "the report");
+  EXPECT_EQ(read_text(path), "{}\n");
+  // Only the file itself: no temporary file is left beside it.
+  EXPECT_EQ(n_entries(dir / "a" / "b"), 1u);
+}
+
+// A path that cannot take the file (here an existing folder: tests run as root, so permissions
+// cannot make a write fail) throws naming the path and what was written, and leaves what was
+// there, with no temporary file.
+TEST(TextFile, AFailureNamesThePathAndLeavesNothingBehind) {
+  test::TempDir dir;
+  const fs::path folder = dir / "taken";
+  fs::create_directories(folder / "inside");
+  try {
+    write_text_file(folder, "{}\n", "the JSON report");
+    FAIL() << "expected a RuntimeError";
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find(folder.string() + ": cannot write the JSON report ("),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(fs::is_directory(folder / "inside"));
+  EXPECT_EQ(n_entries(dir.path()), 1u);
+}
+
+}  // namespace
+}  // namespace rawgan
