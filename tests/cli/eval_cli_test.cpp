@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -113,8 +114,21 @@ TEST(EvalCli, JsonThatWouldOverwriteAnInputOrIsNamedLikeAudioIsRefused) {
   std::string first;
   std::getline(kept, first);
   EXPECT_EQ(first.rfind("PK", 0), 0u) << first;
-  std::ofstream(f("old.json")) << "  {\"old\": true}";
+  // JSON that rawgan did not write as a report, such as a preset, is kept too.
+  const std::string preset = "{\"kind\": \"segan\", \"model\": {}}\n";
+  std::ofstream(f("mypreset.json")) << preset;
+  auto other = eval(f("mypreset.json"));
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_NE(other.err.find("exists and is not a JSON report written by rawgan"), std::string::npos)
+      << other.err;
+  std::ifstream kept_preset(f("mypreset.json"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept_preset), {}), preset);
+  // An earlier report is replaced, and the new one is marked as eval's.
+  ASSERT_EQ(eval(f("old.json")).exit_code, 0);
+  std::ofstream(f("old.json"), std::ios::app) << "\n";
   EXPECT_EQ(eval(f("old.json")).exit_code, 0);
+  std::ifstream replaced(f("old.json"));
+  EXPECT_EQ(nlohmann::json::parse(replaced).at("rawgan_report"), "rawgan eval");
 }
 
 TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {

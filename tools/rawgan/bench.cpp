@@ -422,7 +422,7 @@ int run_bench(const BenchOptions& bench) {
     result["presets"].push_back(bench_preset(preset, bench, device));
 
   print_table(result);
-  if (!bench.json.empty()) write_report(bench.json, result);
+  if (!bench.json.empty()) write_report(bench.json, "bench", result);
   return 0;
 }
 

@@ -98,6 +98,22 @@ const CLI::Validator& finite_number() {
   return check;
 }
 
+namespace {
+
+// A rawgan report: a JSON object with kReportKey. Reports are small; a large file (a
+// checkpoint given by mistake) is not read whole to find that out.
+bool is_rawgan_report(const std::filesystem::path& path) {
+  constexpr uintmax_t kMaxReportBytes = 64 << 20;
+  std::error_code ec;
+  const uintmax_t n_bytes = std::filesystem::file_size(path, ec);
+  if (ec || n_bytes > kMaxReportBytes) return false;
+  std::ifstream in(path, std::ios::binary);
+  const nlohmann::json report = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  return report.is_object() && report.contains(kReportKey);
+}
+
+}  // namespace
+
 void check_report_path(const std::string& option, const std::filesystem::path& path,
                        const std::vector<std::filesystem::path>& inputs) {
   namespace fs = std::filesystem;
@@ -114,17 +130,16 @@ void check_report_path(const std::string& option, const std::filesystem::path& p
   for (const fs::path& input : inputs)
     if (fs::equivalent(path, input, ec))
       throw UsageError(named + ": would overwrite the input " + input.string());
-  // An earlier report may be replaced; any other file (a checkpoint, a preset under another
-  // name) may not: a report begins with '{'.
-  std::ifstream existing(path, std::ios::binary);
-  char first = 0;
-  while (existing.get(first) && std::isspace(static_cast<unsigned char>(first))) {
-  }
-  if (existing && first != '{')
-    throw UsageError(named + ": exists and is not a JSON report; choose another file name");
+  // An earlier report may be replaced; any other file (a checkpoint, a preset, another tool's
+  // JSON) may not.
+  if (!is_rawgan_report(path))
+    throw UsageError(named + ": exists and is not a JSON report written by rawgan (it has no \"" +
+                     std::string(kReportKey) + "\" key); choose another file name");
 }
 
-void write_report(const std::filesystem::path& path, const nlohmann::json& report) {
+void write_report(const std::filesystem::path& path, const std::string& command,
+                  nlohmann::json report) {
+  report[kReportKey] = "rawgan " + command;
   write_text_file(path, report.dump(2) + "\n", "the JSON report");
 }
 

@@ -47,16 +47,23 @@ const CLI::Validator& finite_number();        ///< any finite value; an empty st
 /// A finite number in [low, high]: "--frame-ms: must be a number from 4 to 256, got 100000".
 CLI::Validator number_from_to(double low, double high);
 
+/// The key every JSON report carries, its value "rawgan <command>": what marks a file that a
+/// later report may replace.
+constexpr const char* kReportKey = "rawgan_report";
+
 /// Refuses, with a UsageError naming `option`, a report file (such as `--json FILE`) that would
 /// destroy something when written: a name ending in an audio extension (never a report, nearly
 /// always an input typed in the wrong place), an existing folder, or one of `inputs` under any
-/// spelling or through a link, or an existing file that is not a JSON report (a checkpoint given
-/// by mistake). Call it before any work, so that nothing is computed in vain.
+/// spelling or through a link, or an existing file that is not a report of rawgan (one without
+/// kReportKey: a checkpoint, a preset or another tool's JSON given by mistake). Call it before
+/// any work, so that nothing is computed in vain.
 void check_report_path(const std::string& option, const std::filesystem::path& path,
                        const std::vector<std::filesystem::path>& inputs);
 
-/// Writes `report` (indented JSON) to `path` whole or not at all (rawgan::write_text_file);
-/// throws RuntimeError naming the path when it cannot be written.
-void write_report(const std::filesystem::path& path, const nlohmann::json& report);
+/// Writes `report` (indented JSON), marked with kReportKey "rawgan `command`", to `path` whole
+/// or not at all (rawgan::write_text_file); throws RuntimeError naming the path when it cannot
+/// be written.
+void write_report(const std::filesystem::path& path, const std::string& command,
+                  nlohmann::json report);
 
 }  // namespace rawgan::cli

@@ -219,7 +219,7 @@ void write_json(const fs::path& path, const EvalOptions& options,
     }
     json["systems"][system.name] = entry;
   }
-  write_report(path, json);
+  write_report(path, "eval", json);
 }
 
 // Once per reference, since its length decides for every system compared with it.

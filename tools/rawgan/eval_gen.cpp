@@ -84,7 +84,7 @@ int run_eval_gen(const EvalGenOptions& options) {
     std::cout << name << ' ' << value.dump() << '\n';
     report[name] = value;
   }
-  if (!options.json.empty()) write_report(options.json, report);
+  if (!options.json.empty()) write_report(options.json, "eval-gen", report);
   return 0;
 }
 
