@@ -147,14 +147,42 @@ TEST(EvalCli, InfiniteSnrOfIdenticalFilesIsAValueNotALeftOutOne) {
   cells >> name >> n_files >> snr;
   EXPECT_EQ(snr, "inf") << result.out;
 
-  // The JSON says the same: both files counted, the mean null (+inf), no deviation.
+  // The JSON says the same: both files counted, the mean null and marked +inf, no deviation.
   std::ifstream in(report);
   const nlohmann::json same = nlohmann::json::parse(in)["systems"]["same"];
   EXPECT_EQ(same["n_computed"]["snr"], 2);
   ASSERT_TRUE(same["mean"].contains("snr"));
   EXPECT_TRUE(same["mean"]["snr"].is_null());
+  EXPECT_EQ(same["infinite_mean"]["snr"], "+inf");
   EXPECT_FALSE(same["std"].contains("snr"));
   EXPECT_FALSE(same["files"]["x"].contains("not_computed"));
+  EXPECT_TRUE(same["files"]["x"]["snr"].is_null());
+  EXPECT_EQ(same["files"]["x"]["infinite"]["snr"], "+inf");
+  // Finite values are numbers, with no marks.
+  EXPECT_TRUE(same["files"]["x"]["lsd"].is_number());
+  EXPECT_FALSE(same["files"]["x"]["infinite"].contains("lsd"));
+}
+
+// An all-zero output has no projection on the reference: SI-SDR is -inf, which the JSON must
+// not write like the +inf of an exact output.
+TEST(EvalCli, MinusInfinityIsMarkedApartFromPlusInfinityInTheJson) {
+  Folders f;
+  for (const char* name : {"x", "sub/y"}) {
+    const audio::Audio reference = audio::read(f("clean/") + name + ".wav");
+    audio::write(f("zeros/") + name + ".wav",
+                 audio::Audio{std::vector<float>(reference.samples.size(), 0.0f),
+                              reference.sample_rate_hz, reference.n_channels});
+  }
+  const std::string report = f("report.json");
+  auto result = run_cli({"eval", "--clean", f("clean"), "--system", "zeros=" + f("zeros"),
+                         "--system", "same=" + f("perfect"), "--json", report});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream in(report);
+  const nlohmann::json systems = nlohmann::json::parse(in)["systems"];
+  EXPECT_TRUE(systems["zeros"]["files"]["x"]["si_sdr"].is_null());
+  EXPECT_EQ(systems["zeros"]["files"]["x"]["infinite"]["si_sdr"], "-inf");
+  EXPECT_EQ(systems["zeros"]["infinite_mean"]["si_sdr"], "-inf");
+  EXPECT_EQ(systems["same"]["infinite_mean"]["si_sdr"], "+inf");
 }
 
 TEST(EvalCli, OnlyLsdIsComputedForADigitallySilentReference) {

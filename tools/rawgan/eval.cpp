@@ -4,7 +4,8 @@
 // file at another rate is resampled to its reference's rate.
 //
 // stdout: one row per system with the mean and standard deviation of every metric and the
-// number of files. --json: the same summary plus every per-file value (+inf written as null);
+// number of files. --json: the same summary plus every per-file value (an infinite one written
+// as null, its sign under "infinite");
 // a --json path that is one of the inputs, a folder or named like audio is refused at once.
 // Missing or unmatched files are listed on stderr and make the exit code 3, after the table.
 //
@@ -181,8 +182,18 @@ void print_table(const std::vector<System>& systems) {
   std::cout << std::flush;
 }
 
-nlohmann::json number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nullptr;
+// JSON has no infinities: an infinite value is written as null, and its sign under
+// owner[infinite_key] ({"si_sdr": null, "infinite": {"si_sdr": "-inf"}}), so that +inf (an
+// exact output) and -inf (a silent one) stay apart. (std::map-backed objects keep `values`
+// valid when `owner` is the same object and gains a key.)
+void put_value(nlohmann::json& values, const std::string& name, double value, nlohmann::json& owner,
+               const char* infinite_key) {
+  if (std::isfinite(value)) {
+    values[name] = value;
+    return;
+  }
+  values[name] = nullptr;
+  owner[infinite_key][name] = value > 0 ? "+inf" : "-inf";
 }
 
 void write_json(const fs::path& path, const EvalOptions& options,
@@ -200,20 +211,20 @@ void write_json(const fs::path& path, const EvalOptions& options,
       const std::string& name = metrics::metric_names()[m];
       entry["n_computed"][name] = all[m].n_values;
       if (all[m].n_values == 0) continue;
-      entry["mean"][name] = number(all[m].mean);
-      // null would read as +inf, which an undefined deviation (of an infinite mean) is not.
-      if (!std::isnan(all[m].std)) entry["std"][name] = number(all[m].std);
+      put_value(entry["mean"], name, all[m].mean, entry, "infinite_mean");
+      // The deviation of an infinite mean is undefined (nan), not infinite: left out.
+      if (std::isfinite(all[m].std)) entry["std"][name] = all[m].std;
     }
     entry["files"] = nlohmann::json::object();
     for (const auto& [key, v] : system.values) {
       nlohmann::json file = nlohmann::json::object();
       for (size_t m = 0; m < all.size(); ++m) {
         const double value = v.as_vector()[m];
-        // null already stands for +inf; a metric with no value is listed by name instead.
+        // A metric with no value is listed by name; null is an infinite one.
         if (std::isnan(value))
           file["not_computed"].push_back(metrics::metric_names()[m]);
         else
-          file[metrics::metric_names()[m]] = number(value);
+          put_value(file, metrics::metric_names()[m], value, file, "infinite");
       }
       entry["files"][key] = file;
     }
