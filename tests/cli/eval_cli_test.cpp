@@ -232,6 +232,35 @@ TEST(EvalCli, ResamplesSystemsAtOtherRates) {
   EXPECT_NE(result.out.find("low"), std::string::npos) << result.out;
 }
 
+// Resampling and downmixing change what is compared: each is said once per set, with a count
+// and the first file (they were silent, or a line per file at --verbose).
+TEST(EvalCli, ResampledAndDownmixedFilesAreSaidOncePerSet) {
+  Folders f;
+  for (const std::string name : {"x.wav", "sub/y.wav"}) {
+    audio::write(f.dir / "at8k" / name, audio::resample(audio::read(f("noisy/" + name)), 8000));
+    const audio::Audio mono = audio::read(f("noisy/" + name));
+    audio::Audio stereo{{}, mono.sample_rate_hz, 2};
+    for (float sample : mono.samples)
+      stereo.samples.insert(stereo.samples.end(), {sample, sample});
+    audio::write(f.dir / "stereo" / name, stereo, audio::SampleFormat::kFloat32);
+  }
+  auto result = run_cli({"eval", "--clean", f("clean"), "--system", "low=" + f("at8k"), "--system",
+                         "wide=" + f("stereo"), "--system", "same=" + f("perfect")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("low: 2 file(s) at another rate than their references, resampled to "
+                            "the reference's rate before comparing; the first: " +
+                            f("at8k/") + "sub/y.wav (8000 Hz, its reference 16000 Hz)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("wide: 2 file(s) of several channels, averaged to mono; the first: " +
+                            f("stereo/") + "sub/y.wav (2 channels)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("same:"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("clean:"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("low: 2 file(s) of several"), std::string::npos) << result.err;
+}
+
 TEST(EvalCli, MissingUnmatchedAndMismatchedFilesExitWithThree) {
   Folders f;
   std::filesystem::remove(f.dir / "noisy/x.wav");

@@ -53,11 +53,37 @@ struct EvalOptions {
   std::string json;
 };
 
+// What was done to files so that they could be compared: one warning per set after the table
+// (a folder at another rate would otherwise give a line per file, or, as before, none at all).
+struct Conversions {
+  int64_t n_resampled = 0;
+  int64_t n_downmixed = 0;
+  std::string first_resampled;  ///< "x.wav (8000 Hz, its reference 16000 Hz)"
+  std::string first_downmixed;  ///< "x.wav (2 channels)"
+
+  // Reads `path` as mono, noting a downmix.
+  audio::Audio read_mono(const fs::path& path) {
+    audio::Audio audio = audio::read(path);
+    if (audio.n_channels > 1 && n_downmixed++ == 0)
+      first_downmixed = path.string() + " (" + std::to_string(audio.n_channels) + " channels)";
+    return audio::to_mono(audio);
+  }
+  void warn(const std::string& set) const {
+    if (n_resampled > 0)
+      log::warn(set, ": ", n_resampled, " file(s) at another rate than their references, ",
+                "resampled to the reference's rate before comparing; the first: ", first_resampled);
+    if (n_downmixed > 0)
+      log::warn(set, ": ", n_downmixed, " file(s) of several channels, averaged to mono; the ",
+                "first: ", first_downmixed);
+  }
+};
+
 struct System {
   std::string name;
   fs::path dir;
   std::map<std::string, fs::path> files;  // key: relative path without extension
   std::map<std::string, metrics::MetricValues> values;
+  Conversions conversions;
   int n_failed = 0;
 };
 
@@ -86,11 +112,16 @@ System parse_system(const std::string& spec) {
 
 // Reads the processed file as mono at the reference's rate and matches its length.
 std::vector<float> load_processed(const fs::path& path, const fs::path& clean_path,
-                                  int sample_rate_hz, size_t clean_length) {
-  audio::Audio processed = audio::to_mono(audio::read(path));
+                                  int sample_rate_hz, size_t clean_length,
+                                  Conversions& conversions) {
+  audio::Audio processed = conversions.read_mono(path);
   if (processed.sample_rate_hz != sample_rate_hz) {
     log::debug(path.string(), ": resampling ", processed.sample_rate_hz, " -> ", sample_rate_hz,
                " Hz");
+    if (conversions.n_resampled++ == 0)
+      conversions.first_resampled = path.string() + " (" +
+                                    std::to_string(processed.sample_rate_hz) +
+                                    " Hz, its reference " + std::to_string(sample_rate_hz) + " Hz)";
     processed = audio::resample(processed, sample_rate_hz);
   }
   const int64_t diff = int64_t(processed.samples.size()) - int64_t(clean_length);
@@ -299,10 +330,11 @@ int run_eval(const EvalOptions& options) {
 
   Progress progress("eval", static_cast<int64_t>(n_pairs), "pairs");
   int64_t done = 0;
+  Conversions clean_conversions;
   for (const auto& [key, clean_path] : clean_files) {
     audio::Audio clean;
     try {
-      clean = audio::to_mono(audio::read(clean_path));
+      clean = clean_conversions.read_mono(clean_path);
     } catch (const InputError& e) {
       problems.push_back(std::string("clean: ") + e.what());
       log::error(e.what());
@@ -318,7 +350,8 @@ int run_eval(const EvalOptions& options) {
       if (interrupt_requested()) throw Interrupted("eval stopped before finishing");
       try {
         const std::vector<float> processed =
-            load_processed(found->second, clean_path, clean.sample_rate_hz, clean.samples.size());
+            load_processed(found->second, clean_path, clean.sample_rate_hz, clean.samples.size(),
+                           system.conversions);
         system.values[key] = metrics::compute_all(clean.samples, processed, clean.sample_rate_hz);
       } catch (const InputError& e) {
         problems.push_back(system.name + ": " + e.what());
@@ -329,6 +362,9 @@ int run_eval(const EvalOptions& options) {
   }
   progress.finish();
 
+  clean_conversions.warn("clean");
+  for (const System& system : systems)
+    system.conversions.warn(system.name);
   print_table(systems);
   warn_about_left_out_files(systems);
   if (!options.json.empty()) write_json(options.json, options, systems, problems);
