@@ -69,6 +69,35 @@ TEST(BaselineCli, SingleFileToFileAndRefusals) {
   EXPECT_EQ(run_cli({"baseline", "--method", "magic", input.string(), "-o", "x"}).exit_code, 2);
 }
 
+// Each method's own options are refused with the other method instead of being ignored.
+TEST(BaselineCli, OptionsOfTheOtherMethodAreRefused) {
+  test::TempDir dir;
+  const auto input = dir / "noisy.wav";
+  audio::write(input, noisy_tone(8000, 4000, 1, 3));
+  const std::string out = (dir / "out").string();
+  auto floor = run_cli(
+      {"baseline", "--method", "wiener", "--spectral-floor", "0.1", input.string(), "-o", out});
+  EXPECT_EQ(floor.exit_code, 2);
+  EXPECT_NE(floor.err.find("--spectral-floor applies to --method specsub only, not to wiener"),
+            std::string::npos)
+      << floor.err;
+  auto alpha =
+      run_cli({"baseline", "--method", "specsub", "--dd-alpha", "0.9", input.string(), "-o", out});
+  EXPECT_EQ(alpha.exit_code, 2);
+  EXPECT_NE(alpha.err.find("--dd-alpha applies to --method wiener only, not to specsub"),
+            std::string::npos)
+      << alpha.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
+  // Its own options, and --frame-ms with either, are taken.
+  EXPECT_EQ(run_cli({"baseline", "--method", "specsub", "--over-subtraction", "1.5", "--frame-ms",
+                     "16", input.string(), "-o", out, "-q"})
+                .exit_code,
+            0);
+  EXPECT_EQ(
+      run_cli({"baseline", "--dd-alpha", "0.9", input.string(), "-o", out + "2", "-q"}).exit_code,
+      0);
+}
+
 TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {
   test::TempDir dir;
   std::filesystem::create_directories(dir / "empty");

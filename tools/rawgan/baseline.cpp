@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "command.h"
@@ -140,16 +141,26 @@ void add_baseline_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("--frame-ms", options->wiener.frame_ms, "STFT frame length in ms")
       ->capture_default_str();
-  sub->add_option("--dd-alpha", options->wiener.dd_alpha,
-                  "Wiener: decision-directed smoothing of the a priori SNR")
-      ->capture_default_str();
-  sub->add_option("--over-subtraction", options->specsub.over_subtraction,
-                  "specsub: multiple of the noise power subtracted")
-      ->capture_default_str();
-  sub->add_option("--spectral-floor", options->specsub.spectral_floor,
-                  "specsub: fraction of the noisy power always kept")
-      ->capture_default_str();
-  sub->callback([options, &action] {
+  // Options of one method, each refused with the other rather than ignored without a word.
+  const std::vector<std::pair<CLI::Option*, std::string>> method_options = {
+      {sub->add_option("--dd-alpha", options->wiener.dd_alpha,
+                       "Wiener: decision-directed smoothing of the a priori SNR")
+           ->capture_default_str(),
+       "wiener"},
+      {sub->add_option("--over-subtraction", options->specsub.over_subtraction,
+                       "specsub: multiple of the noise power subtracted")
+           ->capture_default_str(),
+       "specsub"},
+      {sub->add_option("--spectral-floor", options->specsub.spectral_floor,
+                       "specsub: fraction of the noisy power always kept")
+           ->capture_default_str(),
+       "specsub"}};
+  sub->callback([options, method_options, &action] {
+    for (const auto& [option, method] : method_options) {
+      if (option->count() > 0 && options->method != method)
+        throw UsageError(option->get_name() + " applies to --method " + method + " only, not to " +
+                         options->method);
+    }
     options->specsub.frame_ms = options->wiener.frame_ms;
     action = [options] { return run_baseline(*options); };
   });
