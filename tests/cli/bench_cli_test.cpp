@@ -137,5 +137,20 @@ TEST(BenchCli, RefusesAPresetOfAnotherKind) {
   EXPECT_NE(result.err.find("other.json"), std::string::npos) << result.err;
 }
 
+// Every preset is read and checked before the first is measured: a wrong name at the end of
+// the list is refused at once, not after the others' minutes of measuring.
+TEST(BenchCli, AWrongPresetLaterInTheListIsRefusedBeforeAnyMeasuring) {
+  TempDir work;
+  std::ofstream(work / "other.json") << R"({"kind": "vocoder", "model": {}})";
+  for (const std::string& wrong : {std::string("nosuch"), (work / "other.json").string()}) {
+    const CliResult result =
+        run_cli({"bench", "--preset", "segan-small", "--preset", wrong, "--device", "cpu"});
+    EXPECT_NE(result.exit_code, 0) << wrong;
+    EXPECT_NE(result.err.find(wrong), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("bench segan-small"), std::string::npos) << result.err;
+    EXPECT_TRUE(result.out.empty()) << result.out;
+  }
+}
+
 }  // namespace
 }  // namespace rawgan::test

@@ -296,19 +296,27 @@ nlohmann::json bench_generation(const nlohmann::json& preset, const BenchOptions
   return row;
 }
 
-// One row of the report: the kind's own figures, then the peak memory so far.
-nlohmann::json bench_preset(const std::string& name, const BenchOptions& bench,
-                            torch::Device device) {
-  const nlohmann::json preset = load_preset(name);
+// A preset bench can measure, read and checked before any is measured, so that a wrong name
+// at the end of the list does not wait for the others' minutes.
+nlohmann::json load_bench_preset(const std::string& name) {
+  nlohmann::json preset = load_preset(name);
   const std::string kind = preset.value("kind", "");
-  const bool generation = kind == "wavegan" || kind == "specgan";
-  if (kind != "segan" && !generation) {
+  if (kind != "segan" && kind != "wavegan" && kind != "specgan") {
     throw UsageError("--preset " + name +
                      ": bench measures presets of kind segan, wavegan or specgan, got kind '" +
                      kind + "'");
   }
   if (!preset.contains("model") || !preset["model"].is_object())
     throw UsageError("--preset " + name + ": no \"model\" object");
+  if (kind == "segan") models::SeganOptions::from_json(preset["model"]).validate();
+  return preset;
+}
+
+// One row of the report: the kind's own figures, then the peak memory so far.
+nlohmann::json bench_preset(const std::string& name, const nlohmann::json& preset,
+                            const BenchOptions& bench, torch::Device device) {
+  const std::string kind = preset.at("kind");
+  const bool generation = kind != "segan";
   log::info("bench ", name, " (", kind, "): training ", bench.steps, " steps of batch ",
             bench.batch_size, ", ", generation ? "generating " : "enhancing ", bench.audio_s, " s");
   infer::reset_peak_device_memory(device);
@@ -403,6 +411,9 @@ int run_bench(const BenchOptions& bench) {
   if (bench.audio_s <= 0)
     throw UsageError("--audio-s must be positive, got " + std::to_string(bench.audio_s));
   if (!bench.json.empty()) check_report_path("--json", bench.json, preset_files(bench.presets));
+  std::vector<nlohmann::json> presets;
+  for (const std::string& name : bench.presets)
+    presets.push_back(load_bench_preset(name));
   const torch::Device device = train::select_device(bench.device);
   const int n_threads = train::set_thread_count(bench.threads);
   models::check_precision(models::parse_precision(bench.precision, "--precision"), device,
@@ -418,8 +429,8 @@ int run_bench(const BenchOptions& bench) {
   result["steps"] = bench.steps;
   result["precision"] = bench.precision;
   result["presets"] = nlohmann::json::array();
-  for (const std::string& preset : bench.presets)
-    result["presets"].push_back(bench_preset(preset, bench, device));
+  for (size_t i = 0; i < presets.size(); ++i)
+    result["presets"].push_back(bench_preset(bench.presets[i], presets[i], bench, device));
 
   print_table(result);
   if (!bench.json.empty()) write_report(bench.json, "bench", result);
