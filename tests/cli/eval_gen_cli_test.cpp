@@ -110,6 +110,12 @@ TEST(EvalGenCli, ClipsShorterThanOneFeatureWindowAreRefused) {
   auto window = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
                          (dir / "real").string(), "--clip-samples", "512", "--threads", "1"});
   EXPECT_EQ(window.exit_code, 0) << window.err;
+  // Above 2^20 samples a clip's memory runs to gigabytes: refused at once.
+  auto huge = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
+                       (dir / "real").string(), "--clip-samples", "100000000"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("--clip-samples: expected at most 1048576"), std::string::npos)
+      << huge.err;
 }
 
 TEST(EvalGenCli, MissingFolderIsAnInputError) {

@@ -80,6 +80,19 @@ TEST(MixCli, UnreadableFilesAreSkippedNamedAndCounted) {
   EXPECT_EQ(audio::find_audio_files(dir / "out" / "noisy").size(), 1u);
 }
 
+// Only silent speech: no pair is written, and the exit code says so (it was 0).
+TEST(MixCli, OnlySilentCleanFilesIsBadInput) {
+  test::TempDir dir;
+  audio::write(dir / "clean/quiet.wav", audio::Audio{std::vector<float>(4000, 0.0f), 8000, 1});
+  audio::write(dir / "noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  auto result = run_cli({"mix", "--clean", (dir / "clean").string(), "--noise",
+                         (dir / "noise").string(), "--out", (dir / "out").string()});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("no pairs written: all 1 clean files are silent"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.out.find("0 pairs written"), std::string::npos) << result.out;
+}
+
 TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {
   test::TempDir dir;
   audio::write(dir / "clean/a.wav", test::sine(300, 8000, 4000));

@@ -60,6 +60,12 @@ int run_eval_gen(const EvalGenOptions& options) {
     throw UsageError("--clip-samples: expected at least " + std::to_string(window_samples) +
                      " (one STFT window of the log-mel features), got " +
                      std::to_string(options.clip_samples));
+  // Every clip is held in memory at this length: 10^7 samples took 2.2 GB for a handful of
+  // files, so the length is capped at 16 times the longest preset's clips (65536).
+  constexpr int64_t kMaxClipSamples = 1 << 20;
+  if (options.clip_samples > kMaxClipSamples)
+    throw UsageError("--clip-samples: expected at most " + std::to_string(kMaxClipSamples) +
+                     " (65.5 s at 16 kHz), got " + std::to_string(options.clip_samples));
   if (!options.json.empty()) {
     std::vector<std::filesystem::path> inputs = audio::find_audio_files(options.real_dir);
     for (auto& path : audio::find_audio_files(options.generated_dir))

@@ -54,6 +54,12 @@ int run_mix(const data::MixOptions& options) {
     log::error(report.n_unreadable, " files could not be read (see the warnings above)");
     return static_cast<int>(ExitCode::kBadInput);
   }
+  // Every clean file silent: nothing to train on, which a script must not take for success.
+  if (report.n_written == 0) {
+    log::error(options.clean_dir.string(), ": no pairs written: all ", report.n_skipped,
+               " clean files are silent");
+    return static_cast<int>(ExitCode::kBadInput);
+  }
   return 0;
 }
 
