@@ -122,6 +122,11 @@ TEST(PlayCli, WithoutAUsableDeviceExitsWithAClearMessage) {
   CliResult none = run_cli({"play", (dir / "a.wav").string()});
   EXPECT_EQ(none.exit_code, 4) << none.err;
   EXPECT_NE(none.err.find("no default audio output device"), std::string::npos) << none.err;
+  // Files are checked before the device: a missing one is bad input even without a device.
+  CliResult absent = run_cli({"play", (dir / "a.wav").string(), (dir / "absent.wav").string()});
+  EXPECT_EQ(absent.exit_code, 3) << absent.err;
+  EXPECT_NE(absent.err.find("absent.wav"), std::string::npos) << absent.err;
+  EXPECT_EQ(absent.err.find("no default audio output device"), std::string::npos) << absent.err;
 }
 
 TEST(PlayCli, MissingFileIsAnInputError) {
@@ -132,6 +137,12 @@ TEST(PlayCli, MissingFileIsAnInputError) {
       run_cli({"play", (dir / "absent.wav").string(), "--output-device", "rawgan_test_out"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("absent.wav"), std::string::npos) << result.err;
+  // A missing file later in the list stops the run before the first file plays.
+  audio::write(dir / "a.wav", offset_tone(8000, 1, 800));
+  CliResult later = run_cli({"play", (dir / "a.wav").string(), (dir / "absent.wav").string(),
+                             "--output-device", "rawgan_test_out"});
+  EXPECT_EQ(later.exit_code, 3);
+  EXPECT_EQ(later.out.find("played"), std::string::npos) << later.out;
 }
 
 }  // namespace

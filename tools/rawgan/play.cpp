@@ -49,6 +49,10 @@ void play_file(const std::string& path, const play::DeviceInfo& device) {
 }
 
 int run_play(const PlayOptions& options) {
+  // A missing or unreadable file is bad input (exit 3) whether or not there is a device, and is
+  // found before anything plays.
+  for (const std::string& path : options.files)
+    audio::probe(path);
   play::PortAudioSession session;
   if (session.n_host_apis() == 0)
     throw RuntimeError("no audio output: PortAudio has no host API (no ALSA, JACK or OSS)");
