@@ -1,6 +1,8 @@
 // rawgan info and the exit codes, run as a user would run them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
 
@@ -39,6 +41,26 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_NE(bogus.err.find("unknown option '--bogus'"), std::string::npos) << bogus.err;
   EXPECT_EQ(run_cli({"info"}).exit_code, 2);
   EXPECT_EQ(run_cli({"info", "--no-such-option", "x.wav"}).exit_code, 2);
+}
+
+// The option parser's errors read like every other error: one "rawgan: error:" line saying
+// where to read more; an option given twice says so in plain words.
+TEST(Cli, ParserErrorsAreOneErrorLineNamingTheCommandsHelp) {
+  auto unknown = run_cli({"info", "--no-such-option", "x.wav"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err.rfind("rawgan: error: ", 0), 0u) << unknown.err;
+  EXPECT_NE(unknown.err.find("--no-such-option; see 'rawgan info --help'"), std::string::npos)
+      << unknown.err;
+  EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown.err;
+
+  auto twice = run_cli(
+      {"train", "--steps", "3", "--steps", "4", "--noisy", "n", "--clean", "c", "--out", "r"});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("rawgan: error: --steps: given 2 times; give it once; see 'rawgan "
+                           "train --help'"),
+            std::string::npos)
+      << twice.err;
+  EXPECT_TRUE(twice.out.empty()) << twice.out;
 }
 
 TEST(Cli, InfoDescribesAFileOnStdout) {
