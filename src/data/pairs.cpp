@@ -88,6 +88,12 @@ std::vector<FilePair> pair_folders(const fs::path& noisy_dir, const fs::path& cl
                                    bool skip_unpaired) {
   auto noisy = files_by_name(noisy_dir, "noisy");
   auto clean = files_by_name(clean_dir, "clean");
+  // Each file would pair with itself: a model that learns the identity, validated at 0 dB.
+  std::error_code ec;
+  if (fs::equivalent(noisy_dir, clean_dir, ec)) {
+    throw UsageError(noisy_dir.string() + " and " + clean_dir.string() +
+                     " are the same folder; expected noisy and clean files in two folders");
+  }
 
   std::vector<FilePair> pairs;
   std::vector<std::string> noisy_only, clean_only;

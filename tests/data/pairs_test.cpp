@@ -60,6 +60,14 @@ TEST(Pairs, UnmatchedFilesAreListedAndFatalUnlessSkipped) {
   EXPECT_EQ(pairs[0].name, "a");
 }
 
+TEST(Pairs, TheSameFolderAsNoisyAndCleanIsRefused) {
+  test::TempDir dir;
+  audio::write(dir / "a" / "x.wav", test::sine(300, 8000, 800));
+  EXPECT_THROW(pair_folders(dir / "a", dir / "a"), UsageError);
+  // Also under another spelling.
+  EXPECT_THROW(pair_folders(dir / "a", dir.path() / "." / "a/"), UsageError);
+}
+
 TEST(Pairs, MissingFoldersDuplicatesAndNoPairsAreErrors) {
   test::TempDir dir;
   write_tone(dir / "noisy/a.wav");

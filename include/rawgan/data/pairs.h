@@ -26,7 +26,7 @@ struct FilePair {
 /// Files present on one side only are listed by name in one message; they make the call throw
 /// InputError unless `skip_unpaired`, in which case they are logged as a warning and left out.
 /// Throws InputError when a folder is missing, when two files of one folder differ only by
-/// extension, or when no pair is found.
+/// extension, or when no pair is found; UsageError when both name the same folder.
 std::vector<FilePair> pair_folders(const std::filesystem::path& noisy_dir,
                                    const std::filesystem::path& clean_dir,
                                    bool skip_unpaired = false);
