@@ -1,9 +1,13 @@
 #include "rawgan/train/run.h"
 
 #include <ATen/Context.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -37,6 +41,17 @@ torch::Device parse_device(const std::string& name) {
     return *device;
   }
   throw UsageError("--device: expected auto, cpu or cuda, got '" + name + "'");
+}
+
+// Creates and removes a file in `folder`; returns the system's reason when it cannot be
+// created, empty otherwise. The process id keeps the ranks of one job apart.
+std::string write_probe_failure(const std::filesystem::path& folder) {
+  const std::filesystem::path probe = folder / (".rawgan-write-check-" + std::to_string(getpid()));
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return std::strerror(errno);
+  close(fd);
+  unlink(probe.c_str());
+  return "";
 }
 
 }  // namespace
@@ -86,9 +101,20 @@ RunFolder::RunFolder(const std::filesystem::path& run_dir, bool resume)
   std::filesystem::create_directories(run_dir, ec);
   if (ec)
     throw RuntimeError(run_dir.string() + ": cannot create run folder (" + ec.message() + ")");
+
+  // A folder that takes no files would otherwise be found out at the first checkpoint, after
+  // all the training before it.
+  if (const std::string reason = write_probe_failure(run_dir); !reason.empty()) {
+    remove_created();
+    throw RuntimeError(run_dir.string() + ": cannot write in the run folder (" + reason + ")");
+  }
 }
 
 RunFolder::~RunFolder() {
+  remove_created();
+}
+
+void RunFolder::remove_created() {
   std::error_code ec;
   for (const std::filesystem::path& folder : created_) {
     // remove() deletes only an empty folder: one holding anything is kept, and its parents.

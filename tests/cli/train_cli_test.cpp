@@ -129,6 +129,30 @@ TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
   EXPECT_EQ(result.err.find("frame #"), std::string::npos) << result.err;  // no stack trace
 }
 
+// A run folder the user cannot write in fails before any data is read or any step is trained,
+// in one line naming the folder and the system's reason: it used to fail at the first
+// checkpoint, losing the training before it, with LibTorch's C++ stack trace.
+TEST(TrainCli, ARunFolderThatTakesNoFilesFailsBeforeTraining) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  fs::create_directories(dir / "ro");
+  // The user the test runs as reads the inputs; the run folder is read-only.
+  fs::permissions(dir.path(), fs::perms::all & ~fs::perms::group_write & ~fs::perms::others_write);
+  fs::permissions(dir / "ro", fs::perms::all & ~fs::perms::owner_write & ~fs::perms::group_write &
+                                  ~fs::perms::others_write);
+  auto result = test::run_cli_unprivileged(tiny_train(dir, dir / "pairs", dir / "ro", "3"));
+  if (!result) GTEST_SKIP() << "root without setpriv: permissions cannot be tested";
+  EXPECT_EQ(result->exit_code, 4) << result->err;
+  EXPECT_NE(result->err.find((dir / "ro").string() +
+                             ": cannot write in the run folder (Permission denied)"),
+            std::string::npos)
+      << result->err;
+  EXPECT_EQ(result->err.find("training on"), std::string::npos) << "no data was loaded\n"
+                                                                << result->err;
+  EXPECT_EQ(result->err.find("frame #"), std::string::npos) << result->err;
+  EXPECT_TRUE(fs::is_empty(dir / "ro"));
+}
+
 TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
   test::TempDir dir;
   write_pairs(dir / "pairs", 2);

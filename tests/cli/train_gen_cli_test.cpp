@@ -65,6 +65,30 @@ TEST(TrainGenCli, ResumeOnAnotherClipFolderWarnsNamingItAndTheFileCount) {
   EXPECT_NE(resumed.out.find("steps 3"), std::string::npos) << resumed.out;
 }
 
+// A run folder the user cannot write in fails before the clips are read, naming the folder and
+// the system's reason, instead of at the first checkpoint.
+TEST(TrainGenCli, ARunFolderThatTakesNoFilesFailsBeforeTraining) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::vector<std::string> args = tiny_train_gen_run(dir);  // into dir/run
+  fs::create_directories(dir / "run");
+  // The user the test runs as reads the inputs; the run folder is read-only.
+  fs::permissions(dir.path(), fs::perms::all & ~fs::perms::group_write & ~fs::perms::others_write);
+  fs::permissions(dir / "run", fs::perms::all & ~fs::perms::owner_write & ~fs::perms::group_write &
+                                   ~fs::perms::others_write);
+  auto result = run_cli_unprivileged(args);
+  if (!result) GTEST_SKIP() << "root without setpriv: permissions cannot be tested";
+  EXPECT_EQ(result->exit_code, 4) << result->err;
+  EXPECT_NE(result->err.find((dir / "run").string() +
+                             ": cannot write in the run folder (Permission denied)"),
+            std::string::npos)
+      << result->err;
+  EXPECT_EQ(result->err.find("diversity of the real clips"), std::string::npos)
+      << "no clips were loaded\n"
+      << result->err;
+  EXPECT_TRUE(fs::is_empty(dir / "run"));
+}
+
 TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
   TempDir dir;
   std::filesystem::create_directories(dir / "empty");

@@ -95,6 +95,20 @@ TEST(RunFolder, RemovesTheEmptyFoldersItCreatedAndNothingElse) {
   EXPECT_TRUE(std::filesystem::is_directory(dir / "kept"));
 }
 
+// A folder that exists but takes no files fails at once, naming it and the system's reason.
+// Tests run as root, whom permissions do not stop; sysfs refuses new files even to root.
+TEST(RunFolder, AFolderThatTakesNoFilesIsRefusedAtOnce) {
+  if (!std::filesystem::is_directory("/sys")) GTEST_SKIP() << "no /sys on this system";
+  try {
+    RunFolder folder("/sys", false);
+    FAIL() << "/sys was taken as a run folder";
+  } catch (const RuntimeError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind("/sys: cannot write in the run folder (", 0), 0u) << message;
+    EXPECT_EQ(message.back(), ')') << message;
+  }
+}
+
 TEST(RunDataRecord, FoldersAreAbsoluteAndNormalSoThatOneFolderNamedTwoWaysIsEqual) {
   test::TempDir dir;
   const auto record = run_data_record({{"--clips", dir / "clips"}}, "files", 4);

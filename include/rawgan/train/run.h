@@ -35,9 +35,12 @@ torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device);
 
 /// A run's --out folder for as long as the run lasts. The constructor creates it (and missing
 /// parents) if needed; without `resume` it throws UsageError when the folder already holds
-/// last.pt (a run is never overwritten by accident), with `resume` InputError when it does not.
-/// The destructor removes again each folder it created that is still empty, so a run that
-/// fails before writing anything (no audio files, say) leaves no empty folder behind.
+/// last.pt (a run is never overwritten by accident), with `resume` InputError when it does not,
+/// and RuntimeError "<run_dir>: cannot write in the run folder (<system's reason>)" when a file
+/// cannot be created there (it creates and removes one), so that a run fails before training
+/// rather than at its first checkpoint. The destructor removes again each folder it created
+/// that is still empty, so a run that fails before writing anything (no audio files, say)
+/// leaves no empty folder behind.
 class RunFolder {
  public:
   RunFolder(const std::filesystem::path& run_dir, bool resume);
@@ -49,6 +52,8 @@ class RunFolder {
   const std::filesystem::path& last() const { return last_; }
 
  private:
+  void remove_created();
+
   std::filesystem::path last_;
   std::vector<std::filesystem::path> created_;  // the deepest first
 };
