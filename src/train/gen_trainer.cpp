@@ -94,11 +94,9 @@ nlohmann::json to_json(const TrainConfig& c) {
 
 // The preset's sections with the command line's overrides applied.
 nlohmann::json merged_config(const GenTrainOptions& options) {
-  nlohmann::json preset = load_preset(options.preset);
-  if (!preset.contains("model") || !preset["model"].is_object())
-    throw UsageError("preset '" + options.preset + "' has no \"model\" object");
+  nlohmann::json preset = load_model_preset(options.preset, {"wavegan", "specgan"});
   nlohmann::json model = preset["model"];
-  if (!model.contains("kind")) model["kind"] = preset.value("kind", std::string("wavegan"));
+  if (!model.contains("kind")) model["kind"] = preset["kind"];
   nlohmann::json train = preset.value("train", nlohmann::json::object());
   if (!options.loss.empty()) {
     // n_critic follows the loss unless set on the command line.

@@ -153,6 +153,31 @@ TEST(TrainCli, ARunFolderThatTakesNoFilesFailsBeforeTraining) {
   EXPECT_TRUE(fs::is_empty(dir / "ro"));
 }
 
+// A preset without a kind or a model, or with a misspelt section, is refused before any work,
+// naming the file and what is wrong: it used to train the paper-size SEGAN of the defaults.
+TEST(TrainCli, APresetWithoutKindOrModelOrWithAnUnknownSectionIsRefused) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 1);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{}", "no \"kind\"; expected \"segan\""},
+      {R"({"kind": "wavegan", "model": {}})", "\"kind\" \"wavegan\", expected \"segan\""},
+      {R"({"kind": "segan"})", "no \"model\" object"},
+      {R"({"kind": "segan", "modle": {"encoder_channels": [4]}, "model": {}})",
+       "unknown key \"modle\""}};
+  for (const auto& [text, reason] : cases) {
+    std::ofstream(dir / "e.json") << text;
+    auto args = tiny_train(dir, dir / "pairs", dir / "run", "1");
+    args[6] = (dir / "e.json").string();  // the value of --preset
+    const auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << text << "\n" << result.err;
+    EXPECT_NE(result.err.find((dir / "e.json").string() + ": " + reason), std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find("parameters"), std::string::npos) << "nothing was built\n"
+                                                                << result.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "run"));
+}
+
 TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
   test::TempDir dir;
   write_pairs(dir / "pairs", 2);

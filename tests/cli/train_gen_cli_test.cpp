@@ -89,6 +89,24 @@ TEST(TrainGenCli, ARunFolderThatTakesNoFilesFailsBeforeTraining) {
   EXPECT_TRUE(fs::is_empty(dir / "run"));
 }
 
+// A preset without a kind, or with a misspelt section, is refused naming the file and the key.
+TEST(TrainGenCli, APresetWithoutKindOrWithAnUnknownSectionIsRefused) {
+  TempDir dir;
+  auto args = tiny_train_gen_run(dir);
+  args[4] = (dir / "e.json").string();  // the value of --preset
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{}", "no \"kind\"; expected \"wavegan\" or \"specgan\""},
+      {R"({"kind": "wavegan", "model": {}, "trian": {"steps": 1}})", "unknown key \"trian\""}};
+  for (const auto& [text, reason] : cases) {
+    std::ofstream(dir / "e.json") << text;
+    const auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << text << "\n" << result.err;
+    EXPECT_NE(result.err.find((dir / "e.json").string() + ": " + reason), std::string::npos)
+        << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "run"));
+}
+
 TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
   TempDir dir;
   std::filesystem::create_directories(dir / "empty");

@@ -299,16 +299,9 @@ nlohmann::json bench_generation(const nlohmann::json& preset, const BenchOptions
 // One row of the report: the kind's own figures, then the peak memory so far.
 nlohmann::json bench_preset(const std::string& name, const BenchOptions& bench,
                             torch::Device device) {
-  const nlohmann::json preset = load_preset(name);
-  const std::string kind = preset.value("kind", "");
+  const nlohmann::json preset = load_model_preset(name, {"segan", "wavegan", "specgan"});
+  const std::string kind = preset["kind"];
   const bool generation = kind == "wavegan" || kind == "specgan";
-  if (kind != "segan" && !generation) {
-    throw UsageError("--preset " + name +
-                     ": bench measures presets of kind segan, wavegan or specgan, got kind '" +
-                     kind + "'");
-  }
-  if (!preset.contains("model") || !preset["model"].is_object())
-    throw UsageError("--preset " + name + ": no \"model\" object");
   log::info("bench ", name, " (", kind, "): training ", bench.steps, " steps of batch ",
             bench.batch_size, ", ", generation ? "generating " : "enhancing ", bench.audio_s, " s");
   infer::reset_peak_device_memory(device);

@@ -45,13 +45,9 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   if (auto code = dist::launch_if_requested(cli.nproc)) return *code;
   train::set_thread_count(cli.threads);
 
-  nlohmann::json preset = load_preset(cli.preset);
-  if (preset.value("kind", "segan") != "segan") {
-    throw UsageError("--preset " + cli.preset + ": a '" + preset.value("kind", "") +
-                     "' preset; rawgan train trains 'segan' models");
-  }
+  nlohmann::json preset = load_model_preset(cli.preset, {"segan"});
   train::SeganRunOptions options;
-  options.model = models::SeganOptions::from_json(preset.value("model", nlohmann::json::object()));
+  options.model = models::SeganOptions::from_json(preset["model"]);
   options.train =
       train::SeganTrainOptions::from_json(preset.value("train", nlohmann::json::object()));
   auto given = [&sub](const char* name) { return sub.get_option(name)->count() > 0; };
