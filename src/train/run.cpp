@@ -183,6 +183,43 @@ void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohman
             "; continuing (expected if the same data only moved)");
 }
 
+namespace {
+
+// A setting as a user would type it: strings without JSON's quotes.
+std::string shown(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+}  // namespace
+
+std::vector<std::string> describe_unapplied_options(const std::vector<GivenOption>& given,
+                                                    const nlohmann::json& asked,
+                                                    const nlohmann::json& kept) {
+  std::vector<std::string> lines;
+  for (const auto& [option, setting] : given) {
+    const nlohmann::json::json_pointer pointer(setting);
+    if (!asked.contains(pointer) || !kept.contains(pointer)) continue;
+    if (asked[pointer] == kept[pointer]) continue;
+    // A preset is known by its name, not by the model object it holds.
+    const nlohmann::json::json_pointer name_pointer(option == "--preset" ? "/preset" : setting);
+    const nlohmann::json none = "?";
+    const nlohmann::json& asked_name = asked.contains(name_pointer) ? asked[name_pointer] : none;
+    const nlohmann::json& kept_name = kept.contains(name_pointer) ? kept[name_pointer] : none;
+    lines.push_back(option + " " + shown(asked_name) + " (the checkpoint's: " + shown(kept_name) +
+                    ")");
+  }
+  return lines;
+}
+
+void warn_unapplied_options(const std::filesystem::path& checkpoint,
+                            const std::vector<GivenOption>& given, const nlohmann::json& asked,
+                            const nlohmann::json& kept) {
+  for (const std::string& line : describe_unapplied_options(given, asked, kept)) {
+    log::warn(checkpoint.string(),
+              ": --resume continues with the checkpoint's settings; not applied: ", line);
+  }
+}
+
 void require_resumable_kind(const CheckpointReader& reader, const std::vector<std::string>& kinds) {
   const std::string& kind = reader.header().kind;
   if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return;

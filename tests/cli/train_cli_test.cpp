@@ -94,7 +94,7 @@ TEST(TrainCli, TrainsResumesAndKeepsCheckpoints) {
   changed.insert(changed.end(), {"--resume", "--learning-rate", "0.1"});
   result = run_cli(changed);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("not applied: learning_rate 0.1 (the checkpoint's: "),
+  EXPECT_NE(result.err.find("not applied: --learning-rate 0.1 (the checkpoint's: "),
             std::string::npos)
       << result.err;
 }
@@ -207,6 +207,38 @@ TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
                              "with rawgan train-gen --resume"),
             std::string::npos)
       << reverse.err;
+}
+
+// --resume names only the options given on its own command line that the checkpoint's
+// settings replace, one line each: it used to compare the preset's defaults too, and warn
+// about a seed and a batch size the user never gave.
+TEST(TrainCli, ResumeWarnsOnlyAboutOptionsGivenThatItDoesNotApply) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  auto train = [&](const char* steps, std::vector<std::string> extra) {
+    auto args = tiny_train(dir, dir / "pairs", dir / "run", steps);
+    args.push_back("--quiet");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  ASSERT_EQ(train("1", {"--seed", "1", "--batch-size", "2"}).exit_code, 0);
+
+  auto plain = train("2", {"--resume"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.err.find("not applied"), std::string::npos) << plain.err;
+
+  // The batch size it has is no change; another seed and optimiser are, each on its line.
+  auto changed =
+      train("3", {"--resume", "--seed", "7", "--optimizer", "adam", "--batch-size", "2"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  const std::string prefix = (dir / "run" / "last.pt").string() +
+                             ": --resume continues with the checkpoint's settings; not applied: ";
+  EXPECT_NE(changed.err.find(prefix + "--seed 7 (the checkpoint's: 1)\n"), std::string::npos)
+      << changed.err;
+  EXPECT_NE(changed.err.find(prefix + "--optimizer adam (the checkpoint's: rmsprop)\n"),
+            std::string::npos)
+      << changed.err;
+  EXPECT_EQ(changed.err.find("--batch-size"), std::string::npos) << changed.err;
 }
 
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {

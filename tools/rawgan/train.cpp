@@ -41,6 +41,18 @@ struct TrainCommandOptions {
   int loader_threads = 1;
 };
 
+// The options that set the preset's model or training settings, and where a run's config
+// keeps what each sets: --resume names those given whose values the checkpoint's replace.
+const std::vector<train::GivenOption> kSettingOptions = {
+    {"--preset", "/model"},
+    {"--batch-size", "/train/batch_size"},
+    {"--valid-every", "/train/valid_every"},
+    {"--seed", "/train/seed"},
+    {"--learning-rate", "/train/learning_rate"},
+    {"--optimizer", "/train/optimizer"},
+    {"--validation-fraction", "/train/validation_fraction"},
+    {"--precision", "/train/precision"}};
+
 int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   if (auto code = dist::launch_if_requested(cli.nproc)) return *code;
   train::set_thread_count(cli.threads);
@@ -74,6 +86,8 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   options.device = train::select_device(cli.device);
   options.resume = cli.resume;
   options.skip_unpaired = cli.skip_unpaired;
+  for (const train::GivenOption& setting : kSettingOptions)
+    if (given(setting.option.c_str())) options.given_options.push_back(setting);
   auto context = dist::join_job(options.device, cli.dist_timeout_s);
   options.device = context->device();
   models::check_precision(models::parse_precision(options.train.precision, "--precision"),

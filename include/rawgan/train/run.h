@@ -78,6 +78,30 @@ std::string describe_data_change(const nlohmann::json& recorded, const nlohmann:
 void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohmann::json& recorded,
                           const nlohmann::json& current);
 
+/// An option the user gave on the command line (CLI::Option::count), and the place in a run's
+/// config (a JSON pointer) of the setting it sets: {"--seed", "/train/seed"}. "--preset" sets
+/// "/model".
+struct GivenOption {
+  std::string option;
+  std::string setting;
+};
+
+/// For a --resume run, which continues with the checkpoint's settings: one line per given
+/// option whose setting in `asked` (the config this command line would give a new run) differs
+/// from the checkpoint's `kept`, e.g. "--seed 2 (the checkpoint's: 1)". Options not given are
+/// never compared: a preset's or the built-in default is no wish of the user's. --preset is
+/// shown by the names under "/preset" in both configs; a setting missing from either is skipped.
+std::vector<std::string> describe_unapplied_options(const std::vector<GivenOption>& given,
+                                                    const nlohmann::json& asked,
+                                                    const nlohmann::json& kept);
+
+/// Logs one warning per line of describe_unapplied_options, naming `checkpoint`:
+///   "<checkpoint>: --resume continues with the checkpoint's settings; not applied: --seed 2
+///   (the checkpoint's: 1)". train and train-gen share it.
+void warn_unapplied_options(const std::filesystem::path& checkpoint,
+                            const std::vector<GivenOption>& given, const nlohmann::json& asked,
+                            const nlohmann::json& kept);
+
 /// Throws InputError "<path>: a '<kind>' checkpoint, expected 'a' or 'b'" unless `reader`'s
 /// kind is one of `kinds`, adding which command resumes the kind it found (train for segan,
 /// train-gen for wavegan and specgan). Call it before the checkpoint's config is read as one
