@@ -114,6 +114,18 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   return {{"model", model}, {"train", train}};
 }
 
+// The config a new run of `options` would record, with the preset's name under "preset": what
+// a resumed run compares with its checkpoint's to say which options given it does not apply.
+nlohmann::json asked_config(const GenTrainOptions& options) {
+  const nlohmann::json merged = merged_config(options);
+  const nlohmann::json& model = merged["model"];
+  const bool specgan = model.value("kind", "") == "specgan";
+  return {{"preset", options.preset},
+          {"model", specgan ? models::to_json(models::specgan_options_from_json(model))
+                            : models::to_json(models::wavegan_options_from_json(model))},
+          {"train", to_json(parse_train(merged["train"]))}};
+}
+
 // Waveforms [n, samples] (CPU) of data as the generator makes it.
 torch::Tensor to_waveforms(const GenModels& models, const data::SpecNormaliser& normaliser,
                            const torch::Tensor& generated) {
@@ -191,6 +203,11 @@ void GenTrainer::set_up() {
     preset_name = reader->header().preset;
     // Only the length of the run may change on resume; all else is the checkpoint's.
     if (options_.n_steps > 0) config_["train"]["steps"] = options_.n_steps;
+    if (!options_.given_options.empty() && parallel_.is_main()) {
+      nlohmann::json kept = config_;
+      kept["preset"] = preset_name;
+      warn_unapplied_options(last_path_, options_.given_options, asked_config(options_), kept);
+    }
   } else {
     config_ = merged_config(options_);
   }

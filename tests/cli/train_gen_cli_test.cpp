@@ -44,6 +44,46 @@ TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
   EXPECT_EQ(std::filesystem::last_write_time(last), written);
 }
 
+// --resume continues with the checkpoint's settings; each option given that it does not apply
+// is named on its own line, as train does (train-gen used to ignore them silently), and
+// options not given or given the checkpoint's value are not.
+TEST(TrainGenCli, ResumeWarnsAboutEachOptionGivenThatItDoesNotApply) {
+  TempDir dir;
+  const std::vector<std::string> args = tiny_train_gen_run(dir);
+  auto started = args;
+  started.insert(started.end(), {"--seed", "3"});
+  ASSERT_EQ(run_cli(started).exit_code, 0);
+
+  auto plain = args;
+  plain.insert(plain.end(), {"--resume", "--steps", "3", "--quiet"});
+  auto quiet = run_cli(plain);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("not applied"), std::string::npos) << quiet.err;
+
+  // A preset with a wider model; the batch size of 4 is the checkpoint's own.
+  std::ofstream(dir / "wide.json") << R"({"kind": "wavegan",
+    "model": {"model_size": 4, "latent_dim": 8}, "train": {"batch_size": 4}})";
+  auto changed_args = args;
+  changed_args[4] = (dir / "wide.json").string();  // the value of --preset
+  changed_args.insert(changed_args.end(),
+                      {"--resume", "--steps", "4", "--quiet", "--loss", "lsgan", "--lr", "0.5",
+                       "--n-critic", "1", "--seed", "9", "--batch-size", "4"});
+  auto changed = run_cli(changed_args);
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_NE(changed.out.find("steps 4"), std::string::npos) << changed.out;
+  const std::string prefix = (dir / "run" / "last.pt").string() +
+                             ": --resume continues with the checkpoint's settings; not applied: ";
+  for (const std::string& line : {"--preset " + (dir / "wide.json").string() +
+                                      " (the checkpoint's: " + (dir / "tiny.json").string() + ")",
+                                  std::string("--loss lsgan (the checkpoint's: wgan-gp)"),
+                                  std::string("--lr 0.5 (the checkpoint's: 0.0001)"),
+                                  std::string("--n-critic 1 (the checkpoint's: 2)"),
+                                  std::string("--seed 9 (the checkpoint's: 3)")})
+    EXPECT_NE(changed.err.find(prefix + line + "\n"), std::string::npos) << line << "\n"
+                                                                         << changed.err;
+  EXPECT_EQ(changed.err.find("--batch-size"), std::string::npos) << changed.err;
+}
+
 TEST(TrainGenCli, ResumeOnAnotherClipFolderWarnsNamingItAndTheFileCount) {
   TempDir dir;
   const std::vector<std::string> args = tiny_train_gen_run(dir);

@@ -46,6 +46,18 @@ int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
   return 0;
 }
 
+// The options that set the preset's model or training settings, and where a run's config
+// keeps what each sets: --resume names those given whose values the checkpoint's replace.
+const std::vector<train::GivenOption> kSettingOptions = {
+    {"--preset", "/model"},
+    {"--loss", "/train/loss"},
+    {"--batch-size", "/train/batch_size"},
+    {"--lr", "/train/learning_rate"},
+    {"--n-critic", "/train/n_critic"},
+    {"--checkpoint-every", "/train/checkpoint_every"},
+    {"--diversity-every", "/train/diversity_every"},
+    {"--seed", "/train/seed"}};
+
 void add_train_gen_command(CLI::App& root, Action& action) {
   // GenTrainOptions keeps the preset's value for a 0 or negative override, so each override is
   // checked here: a given --steps 0 would otherwise start the preset's full run.
@@ -101,7 +113,9 @@ void add_train_gen_command(CLI::App& root, Action& action) {
                   "Seconds a process waits for the others before the job fails")
       ->check(positive_number())
       ->capture_default_str();
-  sub->callback([options, job, &action] {
+  sub->callback([options, job, sub, &action] {
+    for (const train::GivenOption& setting : kSettingOptions)
+      if (sub->get_option(setting.option)->count() > 0) options->given_options.push_back(setting);
     action = [options, job] { return run_train_gen(*options, *job); };
   });
 }
