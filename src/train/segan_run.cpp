@@ -143,7 +143,8 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   log::info("training on ", windows.report().n_pairs, " pairs (", windows.n_windows(),
             " windows of ", options.model.window_samples, " samples at ",
             options.model.sample_rate_hz, " Hz), validating on ", split.valid.size(), " pairs");
-  if (validator.empty()) log::warn("no validation pairs: best.pt will be the last state");
+  if (validator.empty() && parallel.is_main())
+    log::warn("no validation pairs: best.pt will be the last state");
 
   // Model, optimisers and RNGs; a resumed run replaces all of them with the checkpoint's.
   torch::manual_seed(train.seed);

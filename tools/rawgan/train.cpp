@@ -100,7 +100,14 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   log::info("preset ", cli.preset, ", device ", options.device.str(), ", precision ",
             options.train.precision, ", ", torch::get_num_threads(), " thread(s)");
 
-  train::SeganRunResult result = train::run_segan_training(options);
+  train::SeganRunResult result;
+  try {
+    result = train::run_segan_training(options);
+  } catch (const Interrupted&) {
+    // Every rank stops after the same step; rank 0 says which and what it wrote.
+    if (parallel.is_main()) throw;
+    return static_cast<int>(ExitCode::kInterrupted);
+  }
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
   const fs::path last_path = options.run_dir / "last.pt";
   const fs::path best_path = options.run_dir / "best.pt";

@@ -9,6 +9,7 @@
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_trainer.h"
 #include "rawgan/train/run.h"
+#include "rawgan/util/error.h"
 #include "rawgan/util/progress.h"
 
 namespace rawgan::cli {
@@ -28,7 +29,14 @@ int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
   }
   dist::DataParallel parallel(context.get());
   options.parallel = &parallel;
-  auto summary = train::train_generator(options);
+  train::GenTrainSummary summary;
+  try {
+    summary = train::train_generator(options);
+  } catch (const Interrupted&) {
+    // Every rank stops after the same step; rank 0 says which and what it wrote.
+    if (parallel.is_main()) throw;
+    return static_cast<int>(ExitCode::kInterrupted);
+  }
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
   if (summary.steps_run == 0) {
     // No losses or diversity to report: nothing ran.
