@@ -51,6 +51,14 @@ std::string archive_damage(const std::filesystem::path& path) {
   return "";
 }
 
+// LibTorch's reason for a failure, on one line: c10::Error's what() appends a C++ stack
+// trace ("Exception raised from ... frame #0 ..."), which tells a user nothing.
+std::string reason_of(const std::exception& error) {
+  const auto* c10_error = dynamic_cast<const c10::Error*>(&error);
+  const std::string message = c10_error ? c10_error->what_without_backtrace() : error.what();
+  return message.substr(0, message.find('\n'));
+}
+
 }  // namespace
 
 CheckpointWriter::CheckpointWriter(CheckpointHeader header)
@@ -99,7 +107,7 @@ void CheckpointWriter::write(const std::filesystem::path& path) const {
     archive_->save_to(temp.string());
   } catch (const std::exception& e) {
     std::filesystem::remove(temp, ec);
-    throw RuntimeError(path.string() + ": cannot write checkpoint (" + e.what() + ")");
+    throw RuntimeError(path.string() + ": cannot write checkpoint (" + reason_of(e) + ")");
   }
   std::filesystem::rename(temp, path, ec);
   if (ec) {
@@ -130,10 +138,8 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path,
     archive_->read("meta/magic", value);
   } catch (const std::exception& e) {
     // LibTorch's reason (e.g. a missing zip directory when the file was cut short) says why.
-    std::string reason = e.what();
-    reason = reason.substr(0, reason.find('\n'));
     throw InputError(path.string() + ": not a rawgan checkpoint, or a damaged or truncated one (" +
-                     reason + ")");
+                     reason_of(e) + ")");
   }
   if (!value.isString() || value.toStringRef() != kMagic) {
     throw InputError(path.string() + ": not a rawgan checkpoint");

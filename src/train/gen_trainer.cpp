@@ -94,11 +94,9 @@ nlohmann::json to_json(const TrainConfig& c) {
 
 // The preset's sections with the command line's overrides applied.
 nlohmann::json merged_config(const GenTrainOptions& options) {
-  nlohmann::json preset = load_preset(options.preset);
-  if (!preset.contains("model") || !preset["model"].is_object())
-    throw UsageError("preset '" + options.preset + "' has no \"model\" object");
+  nlohmann::json preset = load_model_preset(options.preset, {"wavegan", "specgan"});
   nlohmann::json model = preset["model"];
-  if (!model.contains("kind")) model["kind"] = preset.value("kind", std::string("wavegan"));
+  if (!model.contains("kind")) model["kind"] = preset["kind"];
   nlohmann::json train = preset.value("train", nlohmann::json::object());
   if (!options.loss.empty()) {
     // n_critic follows the loss unless set on the command line.
@@ -114,6 +112,18 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   if (options.diversity_every > 0) train["diversity_every"] = options.diversity_every;
   if (options.seed >= 0) train["seed"] = options.seed;
   return {{"model", model}, {"train", train}};
+}
+
+// The config a new run of `options` would record, with the preset's name under "preset": what
+// a resumed run compares with its checkpoint's to say which options given it does not apply.
+nlohmann::json asked_config(const GenTrainOptions& options) {
+  const nlohmann::json merged = merged_config(options);
+  const nlohmann::json& model = merged["model"];
+  const bool specgan = model.value("kind", "") == "specgan";
+  return {{"preset", options.preset},
+          {"model", specgan ? models::to_json(models::specgan_options_from_json(model))
+                            : models::to_json(models::wavegan_options_from_json(model))},
+          {"train", to_json(parse_train(merged["train"]))}};
 }
 
 // Waveforms [n, samples] (CPU) of data as the generator makes it.
@@ -193,6 +203,11 @@ void GenTrainer::set_up() {
     preset_name = reader->header().preset;
     // Only the length of the run may change on resume; all else is the checkpoint's.
     if (options_.n_steps > 0) config_["train"]["steps"] = options_.n_steps;
+    if (!options_.given_options.empty() && parallel_.is_main()) {
+      nlohmann::json kept = config_;
+      kept["preset"] = preset_name;
+      warn_unapplied_options(last_path_, options_.given_options, asked_config(options_), kept);
+    }
   } else {
     config_ = merged_config(options_);
   }

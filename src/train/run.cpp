@@ -1,9 +1,13 @@
 #include "rawgan/train/run.h"
 
 #include <ATen/Context.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -37,6 +41,17 @@ torch::Device parse_device(const std::string& name) {
     return *device;
   }
   throw UsageError("--device: expected auto, cpu or cuda, got '" + name + "'");
+}
+
+// Creates and removes a file in `folder`; returns the system's reason when it cannot be
+// created, empty otherwise. The process id keeps the ranks of one job apart.
+std::string write_probe_failure(const std::filesystem::path& folder) {
+  const std::filesystem::path probe = folder / (".rawgan-write-check-" + std::to_string(getpid()));
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return std::strerror(errno);
+  close(fd);
+  unlink(probe.c_str());
+  return "";
 }
 
 }  // namespace
@@ -86,9 +101,20 @@ RunFolder::RunFolder(const std::filesystem::path& run_dir, bool resume)
   std::filesystem::create_directories(run_dir, ec);
   if (ec)
     throw RuntimeError(run_dir.string() + ": cannot create run folder (" + ec.message() + ")");
+
+  // A folder that takes no files would otherwise be found out at the first checkpoint, after
+  // all the training before it.
+  if (const std::string reason = write_probe_failure(run_dir); !reason.empty()) {
+    remove_created();
+    throw RuntimeError(run_dir.string() + ": cannot write in the run folder (" + reason + ")");
+  }
 }
 
 RunFolder::~RunFolder() {
+  remove_created();
+}
+
+void RunFolder::remove_created() {
   std::error_code ec;
   for (const std::filesystem::path& folder : created_) {
     // remove() deletes only an empty folder: one holding anything is kept, and its parents.
@@ -155,6 +181,43 @@ void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohman
   log::warn(checkpoint.string(),
             ": --resume is given other data than the run was trained on: ", change,
             "; continuing (expected if the same data only moved)");
+}
+
+namespace {
+
+// A setting as a user would type it: strings without JSON's quotes.
+std::string shown(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+}  // namespace
+
+std::vector<std::string> describe_unapplied_options(const std::vector<GivenOption>& given,
+                                                    const nlohmann::json& asked,
+                                                    const nlohmann::json& kept) {
+  std::vector<std::string> lines;
+  for (const auto& [option, setting] : given) {
+    const nlohmann::json::json_pointer pointer(setting);
+    if (!asked.contains(pointer) || !kept.contains(pointer)) continue;
+    if (asked[pointer] == kept[pointer]) continue;
+    // A preset is known by its name, not by the model object it holds.
+    const nlohmann::json::json_pointer name_pointer(option == "--preset" ? "/preset" : setting);
+    const nlohmann::json none = "?";
+    const nlohmann::json& asked_name = asked.contains(name_pointer) ? asked[name_pointer] : none;
+    const nlohmann::json& kept_name = kept.contains(name_pointer) ? kept[name_pointer] : none;
+    lines.push_back(option + " " + shown(asked_name) + " (the checkpoint's: " + shown(kept_name) +
+                    ")");
+  }
+  return lines;
+}
+
+void warn_unapplied_options(const std::filesystem::path& checkpoint,
+                            const std::vector<GivenOption>& given, const nlohmann::json& asked,
+                            const nlohmann::json& kept) {
+  for (const std::string& line : describe_unapplied_options(given, asked, kept)) {
+    log::warn(checkpoint.string(),
+              ": --resume continues with the checkpoint's settings; not applied: ", line);
+  }
 }
 
 void require_resumable_kind(const CheckpointReader& reader, const std::vector<std::string>& kinds) {

@@ -64,34 +64,26 @@ std::string describe(const SeganStepLosses& losses) {
 }
 
 // Reads the checkpoint to resume from and takes its model and training options; `steps` and
-// `epochs` given on the command line (non-zero) extend or shorten the run.
-void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& options) {
+// `epochs` given on the command line (non-zero) extend or shorten the run. With `report`, warns
+// about the other options given that give way to the checkpoint's.
+void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& options,
+                              bool report) {
   const auto& config = reader.header().config;
   auto model = models::SeganOptions::from_json(config.at("model"));
   auto train = SeganTrainOptions::from_json(config.at("train"));
-  if (model.to_json() != options.model.to_json()) {
-    log::warn(reader.path().string(), ": the checkpoint's model options differ from preset '",
-              options.preset, "'; continuing with the checkpoint's");
-  }
   if (options.train.steps > 0 || options.train.epochs > 0) {
     train.steps = options.train.steps;
     train.epochs = options.train.epochs;
   }
   // The loader's threads do not change the batches, so this run's setting holds.
   train.loader_threads = options.train.loader_threads;
-  // An exact continuation keeps every other setting; say which asked-for values give way.
-  const nlohmann::json kept = train.to_json();
-  const nlohmann::json asked = options.train.to_json();
-  std::string ignored;
-  for (const auto& item : kept.items()) {
-    if (asked.contains(item.key()) && asked[item.key()] != item.value()) {
-      ignored += (ignored.empty() ? "" : ", ") + item.key() + " " + asked[item.key()].dump() +
-                 " (the checkpoint's: " + item.value().dump() + ")";
-    }
-  }
-  if (!ignored.empty()) {
-    log::warn(reader.path().string(), ": --resume continues with the checkpoint's training ",
-              "options; not applied: ", ignored);
+  if (report) {
+    const nlohmann::json asked = {{"preset", options.preset},
+                                  {"model", options.model.to_json()},
+                                  {"train", options.train.to_json()}};
+    const nlohmann::json kept = {
+        {"preset", reader.header().preset}, {"model", model.to_json()}, {"train", train.to_json()}};
+    warn_unapplied_options(reader.path(), options.given_options, asked, kept);
   }
   options.model = model;
   options.train = train;
@@ -113,7 +105,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   if (options.resume) {
     reader.emplace(last_path, "", options.device);
     require_resumable_kind(*reader, {"segan"});
-    adopt_checkpoint_options(*reader, options);
+    adopt_checkpoint_options(*reader, options, parallel.is_main());
     recorded_data = reader->header().config.value("data", nlohmann::json());
   }
   const SeganTrainOptions& train = options.train;
@@ -151,7 +143,8 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   log::info("training on ", windows.report().n_pairs, " pairs (", windows.n_windows(),
             " windows of ", options.model.window_samples, " samples at ",
             options.model.sample_rate_hz, " Hz), validating on ", split.valid.size(), " pairs");
-  if (validator.empty()) log::warn("no validation pairs: best.pt will be the last state");
+  if (validator.empty() && parallel.is_main())
+    log::warn("no validation pairs: best.pt will be the last state");
 
   // Model, optimisers and RNGs; a resumed run replaces all of them with the checkpoint's.
   torch::manual_seed(train.seed);

@@ -12,6 +12,9 @@
 namespace rawgan {
 namespace {
 
+// The top-level keys of a model preset.
+const std::vector<std::string> kPresetKeys = {"kind", "description", "model", "train"};
+
 std::filesystem::path executable_dir() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -40,7 +43,10 @@ std::vector<std::string> list_presets() {
   return {names.begin(), names.end()};
 }
 
-nlohmann::json load_preset(const std::string& name_or_path) {
+namespace {
+
+// The file `name_or_path` names: itself when it is a file, else <name>.json on the search path.
+std::filesystem::path find_preset(const std::string& name_or_path) {
   std::filesystem::path path = name_or_path;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
@@ -59,12 +65,51 @@ nlohmann::json load_preset(const std::string& name_or_path) {
       names += (names.empty() ? "" : ", ") + name;
     throw UsageError("unknown preset '" + name_or_path + "'; available: " + names);
   }
+  return path;
+}
+
+nlohmann::json parse_preset(const std::filesystem::path& path) {
   std::ifstream in(path);
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path.string() + ": not a valid preset (" + e.what() + ")");
   }
+}
+
+}  // namespace
+
+nlohmann::json load_preset(const std::string& name_or_path) {
+  return parse_preset(find_preset(name_or_path));
+}
+
+nlohmann::json load_model_preset(const std::string& name_or_path,
+                                 const std::vector<std::string>& kinds) {
+  const std::filesystem::path path = find_preset(name_or_path);
+  const nlohmann::json preset = parse_preset(path);
+  const std::string file = path.string();
+  if (!preset.is_object())
+    throw InputError(file + ": expected a JSON object, got " + preset.dump());
+
+  // A misspelt section ("modle") would otherwise be skipped, and the defaults trained instead.
+  for (const auto& item : preset.items()) {
+    if (std::find(kPresetKeys.begin(), kPresetKeys.end(), item.key()) == kPresetKeys.end())
+      throw UsageError(file + ": unknown key \"" + item.key() +
+                       "\"; a preset holds kind, description, model and train");
+  }
+
+  std::string expected;
+  for (const auto& kind : kinds)
+    expected += (expected.empty() ? "\"" : " or \"") + kind + "\"";
+  const auto kind = preset.find("kind");
+  if (kind == preset.end()) throw UsageError(file + ": no \"kind\"; expected " + expected);
+  if (!kind->is_string() ||
+      std::find(kinds.begin(), kinds.end(), kind->get<std::string>()) == kinds.end())
+    throw UsageError(file + ": \"kind\" " + kind->dump() + ", expected " + expected);
+  const auto model = preset.find("model");
+  if (model == preset.end() || !model->is_object())
+    throw UsageError(file + ": no \"model\" object (the network's sizes)");
+  return preset;
 }
 
 }  // namespace rawgan

@@ -79,6 +79,24 @@ TEST(DistCli, TwoProcessesTrainAndOneResumes) {
   EXPECT_NE(one.out.find("trained 5 steps"), std::string::npos) << one.out;
 }
 
+// Ctrl-C (here SIGINT to the launcher, which forwards it) stops both ranks after the same
+// step; rank 0 alone says where and what it wrote: every rank used to print the line.
+TEST(DistCli, CtrlCIsReportedOnceByRankZero) {
+  test::TempDir dir;
+  write_tiny_run_inputs(dir);
+  auto args = train_args(dir);
+  args.insert(args.end(), {"--nproc", "2", "--steps", "1000000", "--validation-fraction", "0",
+                           "--dist-timeout", "60"});
+  // 8 s: the ranks have started and installed their handlers (about 2 s on 2 busy cores).
+  // --foreground: the signal reaches the launcher once; a second Ctrl-C would exit at once.
+  const auto result =
+      test::run_shell("timeout --foreground --preserve-status -s INT 8 " + test::cli_command(args));
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  EXPECT_EQ(count(result.err, "interrupted at step"), 1u) << result.err;
+  EXPECT_EQ(count(result.err, "no validation pairs"), 1u) << result.err;
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / "run/last.pt"));
+}
+
 TEST(DistCli, GlobalBatchMustSplitEvenly) {
   test::TempDir dir;
   write_tiny_run_inputs(dir);

@@ -94,7 +94,7 @@ TEST(TrainCli, TrainsResumesAndKeepsCheckpoints) {
   changed.insert(changed.end(), {"--resume", "--learning-rate", "0.1"});
   result = run_cli(changed);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("not applied: learning_rate 0.1 (the checkpoint's: "),
+  EXPECT_NE(result.err.find("not applied: --learning-rate 0.1 (the checkpoint's: "),
             std::string::npos)
       << result.err;
 }
@@ -129,6 +129,55 @@ TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
   EXPECT_EQ(result.err.find("frame #"), std::string::npos) << result.err;  // no stack trace
 }
 
+// A run folder the user cannot write in fails before any data is read or any step is trained,
+// in one line naming the folder and the system's reason: it used to fail at the first
+// checkpoint, losing the training before it, with LibTorch's C++ stack trace.
+TEST(TrainCli, ARunFolderThatTakesNoFilesFailsBeforeTraining) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  fs::create_directories(dir / "ro");
+  // The user the test runs as reads the inputs; the run folder is read-only.
+  fs::permissions(dir.path(), fs::perms::all & ~fs::perms::group_write & ~fs::perms::others_write);
+  fs::permissions(dir / "ro", fs::perms::all & ~fs::perms::owner_write & ~fs::perms::group_write &
+                                  ~fs::perms::others_write);
+  auto result = test::run_cli_unprivileged(tiny_train(dir, dir / "pairs", dir / "ro", "3"));
+  if (!result) GTEST_SKIP() << "root without setpriv: permissions cannot be tested";
+  EXPECT_EQ(result->exit_code, 4) << result->err;
+  EXPECT_NE(result->err.find((dir / "ro").string() +
+                             ": cannot write in the run folder (Permission denied)"),
+            std::string::npos)
+      << result->err;
+  EXPECT_EQ(result->err.find("training on"), std::string::npos) << "no data was loaded\n"
+                                                                << result->err;
+  EXPECT_EQ(result->err.find("frame #"), std::string::npos) << result->err;
+  EXPECT_TRUE(fs::is_empty(dir / "ro"));
+}
+
+// A preset without a kind or a model, or with a misspelt section, is refused before any work,
+// naming the file and what is wrong: it used to train the paper-size SEGAN of the defaults.
+TEST(TrainCli, APresetWithoutKindOrModelOrWithAnUnknownSectionIsRefused) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 1);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{}", "no \"kind\"; expected \"segan\""},
+      {R"({"kind": "wavegan", "model": {}})", "\"kind\" \"wavegan\", expected \"segan\""},
+      {R"({"kind": "segan"})", "no \"model\" object"},
+      {R"({"kind": "segan", "modle": {"encoder_channels": [4]}, "model": {}})",
+       "unknown key \"modle\""}};
+  for (const auto& [text, reason] : cases) {
+    std::ofstream(dir / "e.json") << text;
+    auto args = tiny_train(dir, dir / "pairs", dir / "run", "1");
+    args[6] = (dir / "e.json").string();  // the value of --preset
+    const auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << text << "\n" << result.err;
+    EXPECT_NE(result.err.find((dir / "e.json").string() + ": " + reason), std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find("parameters"), std::string::npos) << "nothing was built\n"
+                                                                << result.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "run"));
+}
+
 TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
   test::TempDir dir;
   write_pairs(dir / "pairs", 2);
@@ -158,6 +207,38 @@ TEST(TrainCli, ResumingARunOfTheOtherCommandNamesBothKinds) {
                              "with rawgan train-gen --resume"),
             std::string::npos)
       << reverse.err;
+}
+
+// --resume names only the options given on its own command line that the checkpoint's
+// settings replace, one line each: it used to compare the preset's defaults too, and warn
+// about a seed and a batch size the user never gave.
+TEST(TrainCli, ResumeWarnsOnlyAboutOptionsGivenThatItDoesNotApply) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  auto train = [&](const char* steps, std::vector<std::string> extra) {
+    auto args = tiny_train(dir, dir / "pairs", dir / "run", steps);
+    args.push_back("--quiet");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  ASSERT_EQ(train("1", {"--seed", "1", "--batch-size", "2"}).exit_code, 0);
+
+  auto plain = train("2", {"--resume"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.err.find("not applied"), std::string::npos) << plain.err;
+
+  // The batch size it has is no change; another seed and optimiser are, each on its line.
+  auto changed =
+      train("3", {"--resume", "--seed", "7", "--optimizer", "adam", "--batch-size", "2"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  const std::string prefix = (dir / "run" / "last.pt").string() +
+                             ": --resume continues with the checkpoint's settings; not applied: ";
+  EXPECT_NE(changed.err.find(prefix + "--seed 7 (the checkpoint's: 1)\n"), std::string::npos)
+      << changed.err;
+  EXPECT_NE(changed.err.find(prefix + "--optimizer adam (the checkpoint's: rmsprop)\n"),
+            std::string::npos)
+      << changed.err;
+  EXPECT_EQ(changed.err.find("--batch-size"), std::string::npos) << changed.err;
 }
 
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {

@@ -44,6 +44,46 @@ TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
   EXPECT_EQ(std::filesystem::last_write_time(last), written);
 }
 
+// --resume continues with the checkpoint's settings; each option given that it does not apply
+// is named on its own line, as train does (train-gen used to ignore them silently), and
+// options not given or given the checkpoint's value are not.
+TEST(TrainGenCli, ResumeWarnsAboutEachOptionGivenThatItDoesNotApply) {
+  TempDir dir;
+  const std::vector<std::string> args = tiny_train_gen_run(dir);
+  auto started = args;
+  started.insert(started.end(), {"--seed", "3"});
+  ASSERT_EQ(run_cli(started).exit_code, 0);
+
+  auto plain = args;
+  plain.insert(plain.end(), {"--resume", "--steps", "3", "--quiet"});
+  auto quiet = run_cli(plain);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("not applied"), std::string::npos) << quiet.err;
+
+  // A preset with a wider model; the batch size of 4 is the checkpoint's own.
+  std::ofstream(dir / "wide.json") << R"({"kind": "wavegan",
+    "model": {"model_size": 4, "latent_dim": 8}, "train": {"batch_size": 4}})";
+  auto changed_args = args;
+  changed_args[4] = (dir / "wide.json").string();  // the value of --preset
+  changed_args.insert(changed_args.end(),
+                      {"--resume", "--steps", "4", "--quiet", "--loss", "lsgan", "--lr", "0.5",
+                       "--n-critic", "1", "--seed", "9", "--batch-size", "4"});
+  auto changed = run_cli(changed_args);
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_NE(changed.out.find("steps 4"), std::string::npos) << changed.out;
+  const std::string prefix = (dir / "run" / "last.pt").string() +
+                             ": --resume continues with the checkpoint's settings; not applied: ";
+  for (const std::string& line : {"--preset " + (dir / "wide.json").string() +
+                                      " (the checkpoint's: " + (dir / "tiny.json").string() + ")",
+                                  std::string("--loss lsgan (the checkpoint's: wgan-gp)"),
+                                  std::string("--lr 0.5 (the checkpoint's: 0.0001)"),
+                                  std::string("--n-critic 1 (the checkpoint's: 2)"),
+                                  std::string("--seed 9 (the checkpoint's: 3)")})
+    EXPECT_NE(changed.err.find(prefix + line + "\n"), std::string::npos) << line << "\n"
+                                                                         << changed.err;
+  EXPECT_EQ(changed.err.find("--batch-size"), std::string::npos) << changed.err;
+}
+
 TEST(TrainGenCli, ResumeOnAnotherClipFolderWarnsNamingItAndTheFileCount) {
   TempDir dir;
   const std::vector<std::string> args = tiny_train_gen_run(dir);
@@ -63,6 +103,48 @@ TEST(TrainGenCli, ResumeOnAnotherClipFolderWarnsNamingItAndTheFileCount) {
             std::string::npos)
       << resumed.err;
   EXPECT_NE(resumed.out.find("steps 3"), std::string::npos) << resumed.out;
+}
+
+// A run folder the user cannot write in fails before the clips are read, naming the folder and
+// the system's reason, instead of at the first checkpoint.
+TEST(TrainGenCli, ARunFolderThatTakesNoFilesFailsBeforeTraining) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::vector<std::string> args = tiny_train_gen_run(dir);  // into dir/run
+  fs::create_directories(dir / "run");
+  // The user the test runs as reads the inputs; the run folder is read-only.
+  fs::permissions(dir.path(), fs::perms::all & ~fs::perms::group_write & ~fs::perms::others_write);
+  fs::permissions(dir / "run", fs::perms::all & ~fs::perms::owner_write & ~fs::perms::group_write &
+                                   ~fs::perms::others_write);
+  auto result = run_cli_unprivileged(args);
+  if (!result) GTEST_SKIP() << "root without setpriv: permissions cannot be tested";
+  EXPECT_EQ(result->exit_code, 4) << result->err;
+  EXPECT_NE(result->err.find((dir / "run").string() +
+                             ": cannot write in the run folder (Permission denied)"),
+            std::string::npos)
+      << result->err;
+  EXPECT_EQ(result->err.find("diversity of the real clips"), std::string::npos)
+      << "no clips were loaded\n"
+      << result->err;
+  EXPECT_TRUE(fs::is_empty(dir / "run"));
+}
+
+// A preset without a kind, or with a misspelt section, is refused naming the file and the key.
+TEST(TrainGenCli, APresetWithoutKindOrWithAnUnknownSectionIsRefused) {
+  TempDir dir;
+  auto args = tiny_train_gen_run(dir);
+  args[4] = (dir / "e.json").string();  // the value of --preset
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{}", "no \"kind\"; expected \"wavegan\" or \"specgan\""},
+      {R"({"kind": "wavegan", "model": {}, "trian": {"steps": 1}})", "unknown key \"trian\""}};
+  for (const auto& [text, reason] : cases) {
+    std::ofstream(dir / "e.json") << text;
+    const auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2) << text << "\n" << result.err;
+    EXPECT_NE(result.err.find((dir / "e.json").string() + ": " + reason), std::string::npos)
+        << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "run"));
 }
 
 TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {

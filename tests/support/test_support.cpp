@@ -98,8 +98,17 @@ std::string cli_command(const std::vector<std::string>& args) {
 }
 
 CliResult run_cli(const std::vector<std::string>& args) {
+  return run_shell(cli_command(args));
+}
+
+std::optional<CliResult> run_cli_unprivileged(const std::vector<std::string>& args) {
+  if (geteuid() != 0) return run_cli(args);
+  if (std::system("command -v setpriv >/dev/null 2>&1") != 0) return std::nullopt;
+  return run_shell("setpriv --reuid=65534 --regid=65534 --clear-groups " + cli_command(args));
+}
+
+CliResult run_shell(std::string command) {
   TempDir dir;
-  std::string command = cli_command(args);
   command += " </dev/null >" + shell_quote((dir / "out").string()) + " 2>" +
              shell_quote((dir / "err").string());
   int status = std::system(command.c_str());

@@ -106,6 +106,25 @@ TEST(Checkpoint, RefusesWrongKindMissingFileAndGarbage) {
   }
 }
 
+// A checkpoint that cannot be written (here a file stands where its folder should be) is one
+// line naming it and LibTorch's reason, without LibTorch's C++ stack trace.
+TEST(Checkpoint, AWriteFailureIsOneLineWithoutAStackTrace) {
+  test::TempDir dir;
+  std::ofstream(dir / "run") << "a file, not a folder";
+  CheckpointWriter writer(header_of("segan"));
+  try {
+    writer.write(dir / "run" / "best.pt");
+    FAIL() << "a checkpoint was written under a file";
+  } catch (const RuntimeError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find((dir / "run" / "best.pt").string() + ": cannot write checkpoint ("),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << "one line: " << message;
+    EXPECT_EQ(message.find("Exception raised from"), std::string::npos) << message;
+  }
+}
+
 // One flipped bit inside a weight, as a bad disk block or a corrupted copy leaves it: the file
 // is still a well-formed archive of the right size, so only the records' CRCs reveal it.
 TEST(Checkpoint, RefusesACheckpointDamagedInTheMiddle) {

@@ -95,6 +95,20 @@ TEST(RunFolder, RemovesTheEmptyFoldersItCreatedAndNothingElse) {
   EXPECT_TRUE(std::filesystem::is_directory(dir / "kept"));
 }
 
+// A folder that exists but takes no files fails at once, naming it and the system's reason.
+// Tests run as root, whom permissions do not stop; sysfs refuses new files even to root.
+TEST(RunFolder, AFolderThatTakesNoFilesIsRefusedAtOnce) {
+  if (!std::filesystem::is_directory("/sys")) GTEST_SKIP() << "no /sys on this system";
+  try {
+    RunFolder folder("/sys", false);
+    FAIL() << "/sys was taken as a run folder";
+  } catch (const RuntimeError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind("/sys: cannot write in the run folder (", 0), 0u) << message;
+    EXPECT_EQ(message.back(), ')') << message;
+  }
+}
+
 TEST(RunDataRecord, FoldersAreAbsoluteAndNormalSoThatOneFolderNamedTwoWaysIsEqual) {
   test::TempDir dir;
   const auto record = run_data_record({{"--clips", dir / "clips"}}, "files", 4);
@@ -121,6 +135,34 @@ TEST(DescribeDataChange, NamesEachChangedFolderAndCount) {
             "--noisy /b/noisy, was /a/noisy; --valid-noisy /v, was not given; 3 pairs, was 4");
   EXPECT_EQ(describe_data_change(after, before),
             "--noisy /a/noisy, was /b/noisy; --valid-noisy not given, was /v; 4 pairs, was 3");
+}
+
+// Only options given on the command line are compared with the checkpoint's settings: a
+// default the user never typed (the preset's seed 0 against the run's 1) is no wish ignored.
+TEST(DescribeUnappliedOptions, NamesEachGivenOptionThatDiffersAndNothingElse) {
+  const nlohmann::json kept = {{"preset", "tiny.json"},
+                               {"model", {{"channels", 4}}},
+                               {"train", {{"seed", 1}, {"lr", 0.5}, {"loss", "hinge"}}}};
+  nlohmann::json asked = kept;
+  asked["train"]["seed"] = 0;
+  EXPECT_TRUE(describe_unapplied_options({}, asked, kept).empty()) << "--seed was not given";
+
+  asked["train"]["lr"] = 0.25;
+  asked["train"]["loss"] = "lsgan";
+  asked["preset"] = "big.json";
+  const std::vector<GivenOption> given = {{"--seed", "/train/seed"},
+                                          {"--lr", "/train/lr"},
+                                          {"--loss", "/train/loss"},
+                                          {"--preset", "/model"},
+                                          {"--absent", "/train/absent"}};
+  // The same model under another preset name is no change.
+  EXPECT_EQ(describe_unapplied_options(given, asked, kept),
+            (std::vector<std::string>{"--seed 0 (the checkpoint's: 1)",
+                                      "--lr 0.25 (the checkpoint's: 0.5)",
+                                      "--loss lsgan (the checkpoint's: hinge)"}));
+  asked["model"]["channels"] = 64;
+  EXPECT_EQ(describe_unapplied_options({{"--preset", "/model"}}, asked, kept),
+            std::vector<std::string>{"--preset big.json (the checkpoint's: tiny.json)"});
 }
 
 }  // namespace

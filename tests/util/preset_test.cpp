@@ -38,5 +38,41 @@ TEST(Preset, UnknownNameListsWhatExists) {
   unsetenv("RAWGAN_MODELS_DIR");
 }
 
+// A preset for train or train-gen must say what it builds: without a kind or a model, or with a
+// misspelt section, the defaults (the paper-size SEGAN) used to train instead.
+TEST(ModelPreset, NeedsTheKindAModelAndNoUnknownSections) {
+  test::TempDir dir;
+  auto refusal = [&](const std::string& text) {
+    const auto path = dir / "p.json";
+    std::ofstream(path) << text;
+    try {
+      load_model_preset(path.string(), {"wavegan", "specgan"});
+    } catch (const UsageError& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.rfind(path.string() + ": ", 0), 0u) << "names the file: " << message;
+      return message;
+    }
+    ADD_FAILURE() << "accepted " << text;
+    return std::string();
+  };
+  EXPECT_NE(refusal("{}").find("no \"kind\"; expected \"wavegan\" or \"specgan\""),
+            std::string::npos);
+  EXPECT_NE(refusal(R"({"kind": "segan", "model": {}})")
+                .find("\"kind\" \"segan\", expected \"wavegan\" or \"specgan\""),
+            std::string::npos);
+  EXPECT_NE(refusal(R"({"kind": "wavegan"})").find("no \"model\" object"), std::string::npos);
+  EXPECT_NE(refusal(R"({"kind": "wavegan", "model": 3})").find("no \"model\" object"),
+            std::string::npos);
+  EXPECT_NE(
+      refusal(R"({"kind": "wavegan", "modle": {}, "model": {}})").find("unknown key \"modle\""),
+      std::string::npos);
+
+  std::ofstream(dir / "good.json")
+      << R"({"kind": "specgan", "description": "d", "model": {"latent_dim": 8}, "train": {}})";
+  EXPECT_EQ(load_model_preset((dir / "good.json").string(),
+                              {"wavegan", "specgan"})["model"]["latent_dim"],
+            8);
+}
+
 }  // namespace
 }  // namespace rawgan

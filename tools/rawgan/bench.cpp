@@ -299,16 +299,8 @@ nlohmann::json bench_generation(const nlohmann::json& preset, const BenchOptions
 // A preset bench can measure, read and checked before any is measured, so that a wrong name
 // at the end of the list does not wait for the others' minutes.
 nlohmann::json load_bench_preset(const std::string& name) {
-  nlohmann::json preset = load_preset(name);
-  const std::string kind = preset.value("kind", "");
-  if (kind != "segan" && kind != "wavegan" && kind != "specgan") {
-    throw UsageError("--preset " + name +
-                     ": bench measures presets of kind segan, wavegan or specgan, got kind '" +
-                     kind + "'");
-  }
-  if (!preset.contains("model") || !preset["model"].is_object())
-    throw UsageError("--preset " + name + ": no \"model\" object");
-  if (kind == "segan") models::SeganOptions::from_json(preset["model"]).validate();
+  nlohmann::json preset = load_model_preset(name, {"segan", "wavegan", "specgan"});
+  if (preset["kind"] == "segan") models::SeganOptions::from_json(preset["model"]).validate();
   return preset;
 }
 

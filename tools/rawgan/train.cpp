@@ -41,17 +41,25 @@ struct TrainCommandOptions {
   int loader_threads = 1;
 };
 
+// The options that set the preset's model or training settings, and where a run's config
+// keeps what each sets: --resume names those given whose values the checkpoint's replace.
+const std::vector<train::GivenOption> kSettingOptions = {
+    {"--preset", "/model"},
+    {"--batch-size", "/train/batch_size"},
+    {"--valid-every", "/train/valid_every"},
+    {"--seed", "/train/seed"},
+    {"--learning-rate", "/train/learning_rate"},
+    {"--optimizer", "/train/optimizer"},
+    {"--validation-fraction", "/train/validation_fraction"},
+    {"--precision", "/train/precision"}};
+
 int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   if (auto code = dist::launch_if_requested(cli.nproc)) return *code;
   train::set_thread_count(cli.threads);
 
-  nlohmann::json preset = load_preset(cli.preset);
-  if (preset.value("kind", "segan") != "segan") {
-    throw UsageError("--preset " + cli.preset + ": a '" + preset.value("kind", "") +
-                     "' preset; rawgan train trains 'segan' models");
-  }
+  nlohmann::json preset = load_model_preset(cli.preset, {"segan"});
   train::SeganRunOptions options;
-  options.model = models::SeganOptions::from_json(preset.value("model", nlohmann::json::object()));
+  options.model = models::SeganOptions::from_json(preset["model"]);
   options.train =
       train::SeganTrainOptions::from_json(preset.value("train", nlohmann::json::object()));
   auto given = [&sub](const char* name) { return sub.get_option(name)->count() > 0; };
@@ -78,6 +86,8 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   options.device = train::select_device(cli.device);
   options.resume = cli.resume;
   options.skip_unpaired = cli.skip_unpaired;
+  for (const train::GivenOption& setting : kSettingOptions)
+    if (given(setting.option.c_str())) options.given_options.push_back(setting);
   auto context = dist::join_job(options.device, cli.dist_timeout_s);
   options.device = context->device();
   models::check_precision(models::parse_precision(options.train.precision, "--precision"),
@@ -90,7 +100,14 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   log::info("preset ", cli.preset, ", device ", options.device.str(), ", precision ",
             options.train.precision, ", ", torch::get_num_threads(), " thread(s)");
 
-  train::SeganRunResult result = train::run_segan_training(options);
+  train::SeganRunResult result;
+  try {
+    result = train::run_segan_training(options);
+  } catch (const Interrupted&) {
+    // Every rank stops after the same step; rank 0 says which and what it wrote.
+    if (parallel.is_main()) throw;
+    return static_cast<int>(ExitCode::kInterrupted);
+  }
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
   const fs::path last_path = options.run_dir / "last.pt";
   const fs::path best_path = options.run_dir / "best.pt";

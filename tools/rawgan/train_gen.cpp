@@ -9,6 +9,7 @@
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_trainer.h"
 #include "rawgan/train/run.h"
+#include "rawgan/util/error.h"
 #include "rawgan/util/progress.h"
 
 namespace rawgan::cli {
@@ -28,7 +29,14 @@ int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
   }
   dist::DataParallel parallel(context.get());
   options.parallel = &parallel;
-  auto summary = train::train_generator(options);
+  train::GenTrainSummary summary;
+  try {
+    summary = train::train_generator(options);
+  } catch (const Interrupted&) {
+    // Every rank stops after the same step; rank 0 says which and what it wrote.
+    if (parallel.is_main()) throw;
+    return static_cast<int>(ExitCode::kInterrupted);
+  }
   if (!parallel.is_main()) return 0;  // rank 0 reports for the job
   if (summary.steps_run == 0) {
     // No losses or diversity to report: nothing ran.
@@ -45,6 +53,18 @@ int run_train_gen(train::GenTrainOptions options, const JobOptions& job) {
             << "checkpoint " << summary.checkpoint.string() << "\n";
   return 0;
 }
+
+// The options that set the preset's model or training settings, and where a run's config
+// keeps what each sets: --resume names those given whose values the checkpoint's replace.
+const std::vector<train::GivenOption> kSettingOptions = {
+    {"--preset", "/model"},
+    {"--loss", "/train/loss"},
+    {"--batch-size", "/train/batch_size"},
+    {"--lr", "/train/learning_rate"},
+    {"--n-critic", "/train/n_critic"},
+    {"--checkpoint-every", "/train/checkpoint_every"},
+    {"--diversity-every", "/train/diversity_every"},
+    {"--seed", "/train/seed"}};
 
 void add_train_gen_command(CLI::App& root, Action& action) {
   // GenTrainOptions keeps the preset's value for a 0 or negative override, so each override is
@@ -101,7 +121,9 @@ void add_train_gen_command(CLI::App& root, Action& action) {
                   "Seconds a process waits for the others before the job fails")
       ->check(positive_number())
       ->capture_default_str();
-  sub->callback([options, job, &action] {
+  sub->callback([options, job, sub, &action] {
+    for (const train::GivenOption& setting : kSettingOptions)
+      if (sub->get_option(setting.option)->count() > 0) options->given_options.push_back(setting);
     action = [options, job] { return run_train_gen(*options, *job); };
   });
 }

@@ -16,6 +16,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include "rawgan/train/run.h"
 
 namespace rawgan::dist {
 class DataParallel;
@@ -40,6 +43,9 @@ struct GenTrainOptions {
   std::string device = "auto";  ///< auto, cpu, cuda
   int n_threads = 0;            ///< 0: every hardware thread
   bool resume = false;          ///< continue run_dir/last.pt with its own configuration
+  /// The options the user gave that set the preset's model or training settings; with
+  /// `resume`, those whose values differ from the checkpoint's are named in a warning.
+  std::vector<GivenOption> given_options;
   /// Read the losses every 20 steps, as on a device, also on the CPU (which reads every step
   /// by default); lets the CPU run the device path, e.g. in tests.
   bool deferred_loss_reads = false;

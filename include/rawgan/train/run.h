@@ -35,9 +35,12 @@ torch::Tensor to_device_async(const torch::Tensor& host, torch::Device device);
 
 /// A run's --out folder for as long as the run lasts. The constructor creates it (and missing
 /// parents) if needed; without `resume` it throws UsageError when the folder already holds
-/// last.pt (a run is never overwritten by accident), with `resume` InputError when it does not.
-/// The destructor removes again each folder it created that is still empty, so a run that
-/// fails before writing anything (no audio files, say) leaves no empty folder behind.
+/// last.pt (a run is never overwritten by accident), with `resume` InputError when it does not,
+/// and RuntimeError "<run_dir>: cannot write in the run folder (<system's reason>)" when a file
+/// cannot be created there (it creates and removes one), so that a run fails before training
+/// rather than at its first checkpoint. The destructor removes again each folder it created
+/// that is still empty, so a run that fails before writing anything (no audio files, say)
+/// leaves no empty folder behind.
 class RunFolder {
  public:
   RunFolder(const std::filesystem::path& run_dir, bool resume);
@@ -49,6 +52,8 @@ class RunFolder {
   const std::filesystem::path& last() const { return last_; }
 
  private:
+  void remove_created();
+
   std::filesystem::path last_;
   std::vector<std::filesystem::path> created_;  // the deepest first
 };
@@ -72,6 +77,30 @@ std::string describe_data_change(const nlohmann::json& recorded, const nlohmann:
 /// differs. A warning, not a refusal: the same data may have moved to another folder.
 void warn_if_data_changed(const std::filesystem::path& checkpoint, const nlohmann::json& recorded,
                           const nlohmann::json& current);
+
+/// An option the user gave on the command line (CLI::Option::count), and the place in a run's
+/// config (a JSON pointer) of the setting it sets: {"--seed", "/train/seed"}. "--preset" sets
+/// "/model".
+struct GivenOption {
+  std::string option;
+  std::string setting;
+};
+
+/// For a --resume run, which continues with the checkpoint's settings: one line per given
+/// option whose setting in `asked` (the config this command line would give a new run) differs
+/// from the checkpoint's `kept`, e.g. "--seed 2 (the checkpoint's: 1)". Options not given are
+/// never compared: a preset's or the built-in default is no wish of the user's. --preset is
+/// shown by the names under "/preset" in both configs; a setting missing from either is skipped.
+std::vector<std::string> describe_unapplied_options(const std::vector<GivenOption>& given,
+                                                    const nlohmann::json& asked,
+                                                    const nlohmann::json& kept);
+
+/// Logs one warning per line of describe_unapplied_options, naming `checkpoint`:
+///   "<checkpoint>: --resume continues with the checkpoint's settings; not applied: --seed 2
+///   (the checkpoint's: 1)". train and train-gen share it.
+void warn_unapplied_options(const std::filesystem::path& checkpoint,
+                            const std::vector<GivenOption>& given, const nlohmann::json& asked,
+                            const nlohmann::json& kept);
 
 /// Throws InputError "<path>: a '<kind>' checkpoint, expected 'a' or 'b'" unless `reader`'s
 /// kind is one of `kinds`, adding which command resumes the kind it found (train for segan,

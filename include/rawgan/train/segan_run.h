@@ -9,6 +9,7 @@
 #include <string>
 
 #include "rawgan/models/segan.h"
+#include "rawgan/train/run.h"
 #include "rawgan/train/segan_trainer.h"
 
 namespace rawgan::dist {
@@ -30,6 +31,9 @@ struct SeganRunOptions {
   bool resume = false;  ///< continue from run_dir/last.pt (its model and training options win,
                         ///< except steps and epochs when given here as non-zero)
   bool skip_unpaired = false;
+  /// The options the user gave that set the preset's model or training settings; with
+  /// `resume`, those whose values differ from the checkpoint's are named in a warning.
+  std::vector<GivenOption> given_options;
   /// The data-parallel job this process is a rank of (rawgan/dist/data_parallel.h); null: one
   /// process. train.batch_size is then the global batch, split among the ranks.
   dist::DataParallel* parallel = nullptr;

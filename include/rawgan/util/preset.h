@@ -17,6 +17,14 @@ std::vector<std::filesystem::path> preset_search_path();
 /// the available names when none matches, InputError when the file is not valid JSON.
 nlohmann::json load_preset(const std::string& name_or_path);
 
+/// Loads a model preset as load_preset does, for a command that takes the preset kinds `kinds`
+/// ("segan"; "wavegan", "specgan"), and checks its shape: a "kind" among `kinds`, a "model"
+/// object, and no top-level key other than kind, description, model and train (a misspelt
+/// section would otherwise leave the defaults in force). Throws UsageError naming the file and
+/// the key or the kind expected against the one found.
+nlohmann::json load_model_preset(const std::string& name_or_path,
+                                 const std::vector<std::string>& kinds);
+
 /// Names of the presets found on the search path (file names without .json), sorted.
 std::vector<std::string> list_presets();
 
