@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "rawgan/util/error.h"
@@ -73,6 +74,15 @@ int64_t FileReader::read(float* interleaved, int64_t n_frames) {
   if (n_read < 0 || sf_error(handle_->file) != SF_ERR_NO_ERROR) {
     throw InputError(path_.string() + ": read failed (" + sf_strerror(handle_->file) + ")");
   }
+  const int64_t n_samples = n_read * info_.n_channels;
+  const float* bad =
+      std::find_if(interleaved, interleaved + n_samples, [](float x) { return !std::isfinite(x); });
+  if (bad != interleaved + n_samples) {
+    const int64_t frame = n_frames_read_ + (bad - interleaved) / info_.n_channels;
+    throw InputError(path_.string() + ": contains NaN or infinite samples (the first at frame " +
+                     std::to_string(frame) + ")");
+  }
+  n_frames_read_ += n_read;
   return n_read;
 }
 

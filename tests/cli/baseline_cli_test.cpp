@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
@@ -67,6 +68,28 @@ TEST(BaselineCli, SingleFileToFileAndRefusals) {
   EXPECT_NE(missing.err.find("nope.wav"), std::string::npos) << missing.err;
 
   EXPECT_EQ(run_cli({"baseline", "--method", "magic", input.string(), "-o", "x"}).exit_code, 2);
+}
+
+// A float file holding a NaN is bad input, as an unreadable file is: named, skipped, no output
+// written for it, the other files done, exit code 3 at the end.
+TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
+  test::TempDir dir;
+  audio::write(dir / "in/good.wav", noisy_tone(16000, 8000, 1, 4));
+  audio::Audio bad = noisy_tone(16000, 8000, 1, 5);
+  bad.samples[4000] = std::numeric_limits<float>::quiet_NaN();
+  test::write_raw_float_wav(dir / "in/bad.wav", bad);
+  auto result =
+      run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("bad.wav: contains NaN or infinite samples"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("1 of 2 files could not be read"), std::string::npos) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/good.wav"));
+  // Nothing for the bad file, not even a temporary file.
+  size_t n_outputs = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "out"))
+    ++n_outputs;
+  EXPECT_EQ(n_outputs, 1u);
 }
 
 TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {
