@@ -92,6 +92,20 @@ TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
   EXPECT_EQ(n_outputs, 1u);
 }
 
+// `baseline nest -o nest/out` twice: the second run once took nest/out/a.wav as an input and
+// refused to overwrite it with itself.
+TEST(BaselineCli, RerunsWithTheOutputFolderInsideTheInputFolder) {
+  test::TempDir dir;
+  audio::write(dir / "nest/a.wav", noisy_tone(16000, 8000, 1, 6));
+  for (int run = 1; run <= 2; ++run) {
+    auto result = run_cli(
+        {"baseline", (dir / "nest").string(), "-o", (dir / "nest/out").string(), "--quiet"});
+    ASSERT_EQ(result.exit_code, 0) << "run " << run << ": " << result.err;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "nest/out/a.wav"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "nest/out/out")) << "outputs were taken as inputs";
+}
+
 TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {
   test::TempDir dir;
   std::filesystem::create_directories(dir / "empty");
