@@ -1,13 +1,13 @@
 #include "rawgan/audio/stream.h"
 
 #include <sndfile.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "rawgan/util/error.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan::audio {
 namespace {
@@ -102,8 +102,7 @@ FileWriter::FileWriter(const std::filesystem::path& path, int sample_rate_hz, in
   }
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  temp_path_ = path;
-  temp_path_ += ".part" + std::to_string(getpid());
+  temp_path_ = temporary_path_beside(path);
 
   SF_INFO sf_info{};
   sf_info.samplerate = sample_rate_hz;

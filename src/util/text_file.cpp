@@ -1,12 +1,11 @@
 #include "rawgan/util/text_file.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "rawgan/util/error.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan {
 
@@ -15,8 +14,7 @@ void write_text_file(const std::filesystem::path& path, const std::string& text,
   namespace fs = std::filesystem;
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  fs::path temp = path;
-  temp += ".part" + std::to_string(getpid());
+  const fs::path temp = temporary_path_beside(path);
 
   std::string reason;
   {

@@ -106,6 +106,21 @@ TEST(BaselineCli, RerunsWithTheOutputFolderInsideTheInputFolder) {
   EXPECT_FALSE(std::filesystem::exists(dir / "nest/out/out")) << "outputs were taken as inputs";
 }
 
+// Output names up to the 255-byte limit are written, and a batch goes on past them: the
+// temporary name was once the output's name plus ".part" and the process id, too long for the
+// file system, and the run stopped there with exit code 4.
+TEST(BaselineCli, WritesTheLongestLegalFileNames) {
+  test::TempDir dir;
+  const std::string longest = std::string(251, 'n') + ".wav";
+  audio::write(dir / "in" / longest, noisy_tone(8000, 4000, 1, 7));
+  audio::write(dir / "in/z.wav", noisy_tone(8000, 4000, 1, 8));
+  auto result =
+      run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(audio::probe(dir / "out" / longest).n_frames, 4000);
+  EXPECT_EQ(audio::probe(dir / "out/z.wav").n_frames, 4000);
+}
+
 TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {
   test::TempDir dir;
   std::filesystem::create_directories(dir / "empty");

@@ -30,6 +30,7 @@
 #include "rawgan/dsp/stft.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan::cli {
 namespace {
@@ -158,7 +159,7 @@ std::string format_tick(double value, double step) {
 }
 
 void write_png(const fs::path& path, const Image& image) {
-  const fs::path temp = path.string() + ".part";
+  const fs::path temp = temporary_path_beside(path);
   FILE* file = std::fopen(temp.c_str(), "wb");
   if (!file) throw RuntimeError(path.string() + ": cannot create the image file");
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
@@ -177,7 +178,7 @@ void write_png(const fs::path& path, const Image& image) {
     png_write_row(png, image.rgb.data() + size_t(y) * image.width * 3);
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  // The image reaches `path` whole or not at all, and a failure leaves no .part file behind.
+  // The image reaches `path` whole or not at all, and a failure leaves no temporary file behind.
   std::error_code error;
   if (std::fclose(file) != 0) error = std::error_code(errno, std::generic_category());
   if (!error) fs::rename(temp, path, error);
