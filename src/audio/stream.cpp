@@ -100,8 +100,7 @@ FileWriter::FileWriter(const std::filesystem::path& path, int sample_rate_hz, in
     throw RuntimeError(path.string() + ": cannot write " + std::to_string(n_channels) +
                        " channels at " + std::to_string(sample_rate_hz) + " Hz");
   }
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  create_parent_folders(path);
   temp_path_ = temporary_path_beside(path);
 
   SF_INFO sf_info{};

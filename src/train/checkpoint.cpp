@@ -91,9 +91,9 @@ void CheckpointWriter::add_rng_state(const std::mt19937_64& data_rng) {
 }
 
 void CheckpointWriter::write(const std::filesystem::path& path) const {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  create_parent_folders(path);
   const std::filesystem::path temp = temporary_path_beside(path);
+  std::error_code ec;
   try {
     archive_->save_to(temp.string());
   } catch (const std::exception& e) {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "rawgan/util/error.h"
+
 namespace rawgan {
 
 std::filesystem::path temporary_path_beside(const std::filesystem::path& path) {
@@ -15,6 +17,17 @@ std::filesystem::path temporary_path_beside(const std::filesystem::path& path) {
   const std::string name =
       ".rawgan-" + std::to_string(getpid()) + "-" + std::to_string(n_made++) + ".part";
   return path.parent_path() / name;
+}
+
+void create_parent_folders(const std::filesystem::path& path) {
+  const std::filesystem::path folder = path.parent_path();
+  if (folder.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) {
+    throw RuntimeError(path.string() + ": cannot create the folder " + folder.string() + " (" +
+                       ec.message() + ")");
+  }
 }
 
 }  // namespace rawgan

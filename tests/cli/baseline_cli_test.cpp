@@ -121,6 +121,22 @@ TEST(BaselineCli, WritesTheLongestLegalFileNames) {
   EXPECT_EQ(audio::probe(dir / "out/z.wav").n_frames, 4000);
 }
 
+// An output folder that cannot be made is reported with the reason. A link to a missing folder
+// stands in for a folder without permission (tests run as root): writing into it once said only
+// "System error : No such file or directory."
+TEST(BaselineCli, AnOutputFolderThatCannotBeMadeIsReportedWithTheReason) {
+  test::TempDir dir;
+  audio::write(dir / "in/a.wav", noisy_tone(8000, 4000, 1, 9));
+  std::filesystem::create_directory_symlink(dir / "unmounted", dir / "out");
+  auto result = run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string()});
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(
+      result.err.find("cannot create the folder " + (dir / "out").string() + " (File exists)"),
+      std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("No such file or directory"), std::string::npos) << result.err;
+}
+
 TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {
   test::TempDir dir;
   std::filesystem::create_directories(dir / "empty");

@@ -119,6 +119,29 @@ TEST(SpectrogramCli, WritesTheLongestLegalFileName) {
             2);  // the input and the picture, no temporary file
 }
 
+// Missing folders above the picture are made, as other commands make theirs; one that cannot be
+// made is reported with the reason (tests run as root, so a file in the way stands in for a
+// folder without permission).
+TEST(SpectrogramCli, CreatesMissingFoldersOrSaysWhyNot) {
+  test::TempDir dir;
+  audio::write(dir / "a.wav", test::sine(440, 8000, 4000));
+  const auto png = dir / "newdir/sub/x.png";
+  auto made = run_cli({"spectrogram", (dir / "a.wav").string(), "-o", png.string(), "-q"});
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(std::filesystem::exists(png));
+
+  std::ofstream(dir / "blocker") << "a file where a folder should be";
+  auto blocked = run_cli(
+      {"spectrogram", (dir / "a.wav").string(), "-o", (dir / "blocker/sub/x.png").string()});
+  EXPECT_EQ(blocked.exit_code, 4);
+  EXPECT_NE(blocked.err.find("cannot create the folder " + (dir / "blocker/sub").string() +
+                             " (Not a directory)"),
+            std::string::npos)
+      << blocked.err;
+  // Refused before the work: no panel was drawn.
+  EXPECT_EQ(blocked.out.find("panel"), std::string::npos) << blocked.out;
+}
+
 TEST(SpectrogramCli, RefusesMissingInputAndBadSizes) {
   test::TempDir dir;
   audio::write(dir / "a.wav", test::sine(1000, 16000, 1600));

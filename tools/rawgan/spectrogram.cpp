@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -161,7 +162,10 @@ std::string format_tick(double value, double step) {
 void write_png(const fs::path& path, const Image& image) {
   const fs::path temp = temporary_path_beside(path);
   FILE* file = std::fopen(temp.c_str(), "wb");
-  if (!file) throw RuntimeError(path.string() + ": cannot create the image file");
+  if (!file) {
+    throw RuntimeError(path.string() + ": cannot create the image file (" + std::strerror(errno) +
+                       ")");
+  }
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info || setjmp(png_jmpbuf(png))) {
@@ -241,6 +245,8 @@ int run_spectrogram(const SpectrogramOptions& options) {
   if (extension != ".png") {
     throw UsageError("-o " + options.output + ": the picture is written as PNG; name it .png");
   }
+  // Before the work, so that a folder that cannot be made does not waste it.
+  create_parent_folders(options.output);
 
   std::vector<Panel> panels;
   double max_db = -INFINITY;

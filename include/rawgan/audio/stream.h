@@ -42,7 +42,8 @@ class FileReader {
 /// A writer destroyed without `commit` removes its temporary file, leaving no partial output.
 class FileWriter {
  public:
-  /// Throws RuntimeError naming `path` if the temporary file cannot be created.
+  /// Creates missing parent folders. Throws RuntimeError naming `path` and the reason if a folder
+  /// or the temporary file cannot be created.
   FileWriter(const std::filesystem::path& path, int sample_rate_hz, int n_channels,
              SampleFormat format);
   ~FileWriter();

@@ -14,4 +14,9 @@ namespace rawgan {
 /// searches never take a leftover as input.
 std::filesystem::path temporary_path_beside(const std::filesystem::path& path);
 
+/// Creates the missing folders above the file `path`. Throws RuntimeError naming `path`, the
+/// folder and the system's reason ("Permission denied", "Not a directory") when they cannot be
+/// made: writing into a folder that is not there would report only "No such file or directory".
+void create_parent_folders(const std::filesystem::path& path);
+
 }  // namespace rawgan
