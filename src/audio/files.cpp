@@ -23,6 +23,17 @@ std::string lower_extension(const fs::path& path) {
   return ext;
 }
 
+// `path` made absolute, with links resolved and "." and ".." removed as far as it exists, and
+// without a trailing separator, so that two spellings of one folder compare equal.
+fs::path resolved(const fs::path& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  fs::path result = fs::weakly_canonical(absolute, ec);
+  if (ec) result = absolute.lexically_normal();
+  if (result.has_parent_path() && result.filename().empty()) result = result.parent_path();
+  return result;
+}
+
 }  // namespace
 
 bool is_audio_file(const fs::path& path) {
@@ -33,15 +44,26 @@ bool is_audio_file(const fs::path& path) {
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 
-std::vector<fs::path> find_audio_files(const fs::path& dir) {
+std::vector<fs::path> find_audio_files(const fs::path& dir, const fs::path& skipped) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw InputError(dir.string() + ": no such folder");
+  const bool skipping = !skipped.empty() && fs::is_directory(skipped, ec);
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file() && is_audio_file(entry.path())) files.push_back(entry.path());
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
+       ++it) {
+    if (skipping && it->is_directory(ec) && fs::equivalent(it->path(), skipped, ec)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && is_audio_file(it->path())) files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+bool is_same_or_inside(const fs::path& inner, const fs::path& outer) {
+  const fs::path relative = resolved(inner).lexically_relative(resolved(outer));
+  return !relative.empty() && *relative.begin() != "..";
 }
 
 fs::path relative_inside(const fs::path& file, const fs::path& dir) {
@@ -85,7 +107,15 @@ std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const f
                             : output / fs::path(input.filename()).replace_extension(".wav");
       jobs.push_back({input, target});
     } else if (fs::is_directory(input, ec)) {
-      std::vector<fs::path> files = find_audio_files(input);
+      // An output folder inside the input folder holds the last run's outputs: no inputs.
+      fs::path skipped;
+      if (!single_file_output && is_same_or_inside(output, input) &&
+          !is_same_or_inside(input, output)) {
+        skipped = output;
+        log::info(output.string(), ": output folder inside the input folder ", input.string(),
+                  "; its files are not read as inputs");
+      }
+      std::vector<fs::path> files = find_audio_files(input, skipped);
       if (files.empty()) log::warn(input.string(), ": folder holds no audio files");
       for (const fs::path& file : files) {
         jobs.push_back({file, (output / relative_inside(file, input)).replace_extension(".wav")});

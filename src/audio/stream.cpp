@@ -1,12 +1,13 @@
 #include "rawgan/audio/stream.h"
 
 #include <sndfile.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "rawgan/util/error.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan::audio {
 namespace {
@@ -73,6 +74,15 @@ int64_t FileReader::read(float* interleaved, int64_t n_frames) {
   if (n_read < 0 || sf_error(handle_->file) != SF_ERR_NO_ERROR) {
     throw InputError(path_.string() + ": read failed (" + sf_strerror(handle_->file) + ")");
   }
+  const int64_t n_samples = n_read * info_.n_channels;
+  const float* bad =
+      std::find_if(interleaved, interleaved + n_samples, [](float x) { return !std::isfinite(x); });
+  if (bad != interleaved + n_samples) {
+    const int64_t frame = n_frames_read_ + (bad - interleaved) / info_.n_channels;
+    throw InputError(path_.string() + ": contains NaN or infinite samples (the first at frame " +
+                     std::to_string(frame) + ")");
+  }
+  n_frames_read_ += n_read;
   return n_read;
 }
 
@@ -90,10 +100,8 @@ FileWriter::FileWriter(const std::filesystem::path& path, int sample_rate_hz, in
     throw RuntimeError(path.string() + ": cannot write " + std::to_string(n_channels) +
                        " channels at " + std::to_string(sample_rate_hz) + " Hz");
   }
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  temp_path_ = path;
-  temp_path_ += ".part" + std::to_string(getpid());
+  create_parent_folders(path);
+  temp_path_ = temporary_path_beside(path);
 
   SF_INFO sf_info{};
   sf_info.samplerate = sample_rate_hz;

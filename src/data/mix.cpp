@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/audio/files.h"
@@ -77,6 +78,37 @@ class NoiseBank {
   std::map<std::pair<size_t, int>, std::vector<float>> resampled_;
 };
 
+// How `output` stands to `input`: "is", "lies inside" or "contains", or empty when they are
+// apart.
+std::string overlap(const fs::path& output, const fs::path& input) {
+  const bool output_inside = audio::is_same_or_inside(output, input);
+  const bool input_inside = audio::is_same_or_inside(input, output);
+  if (output_inside && input_inside) return "is";
+  if (output_inside) return "lies inside";
+  if (input_inside) return "contains";
+  return "";
+}
+
+// The pairs go to out_dir/noisy and out_dir/clean. Overlapping an input folder, they would be
+// written among the user's own files, and a rerun would read them as speech or noise and
+// overwrite them with mixtures of themselves.
+void ensure_outputs_apart_from_inputs(const MixOptions& options) {
+  const std::pair<const char*, fs::path> inputs[] = {{"--clean", options.clean_dir},
+                                                     {"--noise", options.noise_dir}};
+  for (const char* half : {"noisy", "clean"}) {
+    const fs::path output = options.out_dir / half;
+    for (const auto& [option, input] : inputs) {
+      const std::string relation = overlap(output, input);
+      if (relation.empty()) continue;
+      throw UsageError("--out " + options.out_dir.string() + ": the " + half +
+                       " files would go to " + output.string() + ", which " + relation + " the " +
+                       option + " folder " + input.string() +
+                       "; a rerun would read them as inputs. Choose an --out folder whose "
+                       "noisy/ and clean/ lie apart from --clean and --noise");
+    }
+  }
+}
+
 void write_manifest(const MixOptions& options, const nlohmann::json& pairs) {
   const nlohmann::json manifest = {{"format", "rawgan-mix"},
                                    {"version", 1},
@@ -131,6 +163,8 @@ MixReport mix_folders(const MixOptions& options) {
   if (options.copies < 1) throw UsageError("--copies must be at least 1");
   const auto clean_files = audio::find_audio_files(options.clean_dir);
   if (clean_files.empty()) throw InputError(options.clean_dir.string() + ": no audio files");
+  // After the search, so that a missing --clean folder is reported as such.
+  ensure_outputs_apart_from_inputs(options);
   MixReport report;
   NoiseBank noises(options.noise_dir, report.n_unreadable);
   std::mt19937_64 rng(options.seed);

@@ -1,12 +1,12 @@
 #include "rawgan/train/checkpoint.h"
 
-#include <unistd.h>
 #include <zip.h>
 
 #include <sstream>
 #include <vector>
 
 #include "rawgan/util/error.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan::train {
 namespace {
@@ -99,10 +99,9 @@ void CheckpointWriter::add_rng_state(const std::mt19937_64& data_rng) {
 }
 
 void CheckpointWriter::write(const std::filesystem::path& path) const {
+  create_parent_folders(path);
+  const std::filesystem::path temp = temporary_path_beside(path);
   std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  std::filesystem::path temp = path;
-  temp += ".part" + std::to_string(getpid());
   try {
     archive_->save_to(temp.string());
   } catch (const std::exception& e) {

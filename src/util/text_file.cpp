@@ -1,22 +1,19 @@
 #include "rawgan/util/text_file.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 
 #include "rawgan/util/error.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan {
 
 void write_text_file(const std::filesystem::path& path, const std::string& text,
                      const std::string& what) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  fs::path temp = path;
-  temp += ".part" + std::to_string(getpid());
+  create_parent_folders(path);
+  const fs::path temp = temporary_path_beside(path);
 
   std::string reason;
   {
@@ -27,6 +24,7 @@ void write_text_file(const std::filesystem::path& path, const std::string& text,
     if (reason.empty() && !out) reason = "write failed";
   }
   if (reason.empty()) {
+    std::error_code ec;
     fs::rename(temp, path, ec);
     if (ec) reason = ec.message();
   }

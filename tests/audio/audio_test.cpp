@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <vector>
 
 #include "rawgan/audio/stream.h"
 #include "rawgan/util/error.h"
@@ -85,6 +87,41 @@ TEST(Write, LeavesNoPartialFileWhenNotCommitted) {
     writer.write(samples, 4);
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+// A float WAV can hold NaN and infinity. Streaming readers (enhance, baseline) take the file
+// block by block, so the check must be in FileReader::read itself, and the frame it names must
+// count the blocks read before.
+TEST(Read, RefusesNanAndInfiniteSamplesNamingTheFrame) {
+  TempDir dir;
+  Audio stereo = stereo_of(test::sine(440, 16000, 5000), test::sine(440, 16000, 5000));
+  stereo.samples[2 * 3000 + 1] = std::numeric_limits<float>::infinity();
+  test::write_raw_float_wav(dir / "inf.wav", stereo);
+  Audio mono = test::sine(440, 16000, 200);
+  mono.samples[100] = std::numeric_limits<float>::quiet_NaN();
+  test::write_raw_float_wav(dir / "nan.wav", mono);
+
+  FileReader reader(dir / "inf.wav");
+  std::vector<float> block(1024 * 2);
+  try {
+    while (reader.read(block.data(), 1024) > 0) {
+    }
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "inf.wav: contains NaN or infinite samples (the first at frame 3000)"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    read(dir / "nan.wav");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "nan.wav: contains NaN or infinite samples (the first at frame 100)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(Resample, ActsAlongTimeOnly) {

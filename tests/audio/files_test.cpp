@@ -37,6 +37,37 @@ TEST(Files, MirrorsFoldersAndMapsSingleFiles) {
   EXPECT_EQ(single[0].output, dir / "clean.wav");
 }
 
+// A rerun with the output folder inside the input folder must not take the first run's outputs
+// as inputs (their outputs would be the inputs themselves), whatever the output's spelling.
+TEST(Files, AnOutputFolderInsideTheInputIsLeftOutOfTheSearch) {
+  test::TempDir dir;
+  write(dir / "in" / "x.wav", test::sine(440, 8000, 10));
+  write(dir / "in" / "out" / "x.wav", test::sine(440, 8000, 10));
+  for (const std::filesystem::path& output :
+       {dir / "in" / "out", dir / "in" / "out" / "", dir / "in" / "." / "out"}) {
+    auto jobs = plan_file_jobs({dir / "in"}, output);
+    ASSERT_EQ(jobs.size(), 1u) << output;
+    EXPECT_EQ(jobs[0].input, dir / "in" / "x.wav");
+  }
+  // The search alone leaves out only the folder it is told to.
+  EXPECT_EQ(find_audio_files(dir / "in").size(), 2u);
+  EXPECT_EQ(find_audio_files(dir / "in", dir / "in" / "out").size(), 1u);
+  // An output folder that is the input folder itself is no subfolder: refused as before.
+  EXPECT_THROW(plan_file_jobs({dir / "in"}, dir / "in"), UsageError);
+}
+
+TEST(Files, SameOrInsideComparesResolvedFolders) {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir / "a" / "b");
+  std::filesystem::create_directory_symlink(dir / "a", dir / "link");
+  EXPECT_TRUE(is_same_or_inside(dir / "a", dir / "a"));
+  EXPECT_TRUE(is_same_or_inside(dir / "a" / "b", dir / "a"));
+  EXPECT_TRUE(is_same_or_inside(dir / "link" / "b" / "not-yet", dir / "a"));
+  EXPECT_TRUE(is_same_or_inside(dir / "a" / ".." / "a" / "", dir / "link"));
+  EXPECT_FALSE(is_same_or_inside(dir / "a", dir / "a" / "b"));
+  EXPECT_FALSE(is_same_or_inside(dir / "ab", dir / "a"));  // a prefix of the name is not inside
+}
+
 TEST(Files, RefusesCollisionsOverwritesAndMissingInputs) {
   test::TempDir dir;
   write(dir / "a" / "x.wav", test::sine(440, 8000, 10));

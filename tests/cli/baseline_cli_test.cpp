@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "rawgan/audio/audio.h"
 #include "support/test_support.h"
@@ -96,6 +97,73 @@ TEST(BaselineCli, OptionsOfTheOtherMethodAreRefused) {
   EXPECT_EQ(
       run_cli({"baseline", "--dd-alpha", "0.9", input.string(), "-o", out + "2", "-q"}).exit_code,
       0);
+}
+
+// A float file holding a NaN is bad input, as an unreadable file is: named, skipped, no output
+// written for it, the other files done, exit code 3 at the end.
+TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
+  test::TempDir dir;
+  audio::write(dir / "in/good.wav", noisy_tone(16000, 8000, 1, 4));
+  audio::Audio bad = noisy_tone(16000, 8000, 1, 5);
+  bad.samples[4000] = std::numeric_limits<float>::quiet_NaN();
+  test::write_raw_float_wav(dir / "in/bad.wav", bad);
+  auto result =
+      run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("bad.wav: contains NaN or infinite samples"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("1 of 2 files could not be read"), std::string::npos) << result.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/good.wav"));
+  // Nothing for the bad file, not even a temporary file.
+  size_t n_outputs = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "out"))
+    ++n_outputs;
+  EXPECT_EQ(n_outputs, 1u);
+}
+
+// `baseline nest -o nest/out` twice: the second run once took nest/out/a.wav as an input and
+// refused to overwrite it with itself.
+TEST(BaselineCli, RerunsWithTheOutputFolderInsideTheInputFolder) {
+  test::TempDir dir;
+  audio::write(dir / "nest/a.wav", noisy_tone(16000, 8000, 1, 6));
+  for (int run = 1; run <= 2; ++run) {
+    auto result = run_cli(
+        {"baseline", (dir / "nest").string(), "-o", (dir / "nest/out").string(), "--quiet"});
+    ASSERT_EQ(result.exit_code, 0) << "run " << run << ": " << result.err;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir / "nest/out/a.wav"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "nest/out/out")) << "outputs were taken as inputs";
+}
+
+// Output names up to the 255-byte limit are written, and a batch goes on past them: the
+// temporary name was once the output's name plus ".part" and the process id, too long for the
+// file system, and the run stopped there with exit code 4.
+TEST(BaselineCli, WritesTheLongestLegalFileNames) {
+  test::TempDir dir;
+  const std::string longest = std::string(251, 'n') + ".wav";
+  audio::write(dir / "in" / longest, noisy_tone(8000, 4000, 1, 7));
+  audio::write(dir / "in/z.wav", noisy_tone(8000, 4000, 1, 8));
+  auto result =
+      run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(audio::probe(dir / "out" / longest).n_frames, 4000);
+  EXPECT_EQ(audio::probe(dir / "out/z.wav").n_frames, 4000);
+}
+
+// An output folder that cannot be made is reported with the reason. A link to a missing folder
+// stands in for a folder without permission (tests run as root): writing into it once said only
+// "System error : No such file or directory."
+TEST(BaselineCli, AnOutputFolderThatCannotBeMadeIsReportedWithTheReason) {
+  test::TempDir dir;
+  audio::write(dir / "in/a.wav", noisy_tone(8000, 4000, 1, 9));
+  std::filesystem::create_directory_symlink(dir / "unmounted", dir / "out");
+  auto result = run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string()});
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(
+      result.err.find("cannot create the folder " + (dir / "out").string() + " (File exists)"),
+      std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("No such file or directory"), std::string::npos) << result.err;
 }
 
 TEST(BaselineCli, AFolderWithoutAudioIsAnInputError) {

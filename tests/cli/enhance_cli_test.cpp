@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -115,6 +116,31 @@ TEST_F(EnhanceCli, StereoFileAtAnotherRateKeepsItsShape) {
                (work / "again.wav").string(), "--threads", "-1"});
   EXPECT_EQ(threads.exit_code, 2);
   EXPECT_NE(threads.err.find("--threads"), std::string::npos) << threads.err;
+}
+
+// A float file holding a NaN is bad input, as an unreadable file is: named, skipped, no output
+// written for it (it was all zeros, reported as clipped), exit code 3 at the end.
+TEST_F(EnhanceCli, AFileWithNanSamplesIsSkippedAsBadInput) {
+  RAWGAN_REQUIRE_SHARED_DATA(data);
+  TempDir work;
+  audio::write(work / "in" / "good.wav", sine(440, 16000, 4000));
+  audio::Audio bad = sine(440, 16000, 4000);
+  bad.samples[2000] = std::numeric_limits<float>::quiet_NaN();
+  write_raw_float_wav(work / "in" / "bad.wav", bad);
+  const CliResult result =
+      run_cli({"enhance", "--model", checkpoint().string(), (work / "in").string(), "-o",
+               (work / "out").string(), "--device", "cpu", "--threads", "1"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("bad.wav: contains NaN or infinite samples"), std::string::npos)
+      << result.err;
+  // No "samples clipped" warning for an output that is not written (the untrained model may
+  // clip the good file).
+  EXPECT_EQ(result.err.find((work / "out" / "bad.wav").string()), std::string::npos) << result.err;
+  EXPECT_TRUE(fs::exists(work / "out" / "good.wav"));
+  size_t n_outputs = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(work / "out"))
+    ++n_outputs;
+  EXPECT_EQ(n_outputs, 1u);  // nothing for the bad file, not even a temporary file
 }
 
 TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {

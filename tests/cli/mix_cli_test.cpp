@@ -104,6 +104,30 @@ TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {
   EXPECT_FALSE(fs::exists(dir / "pairs.wav"));
 }
 
+// --out mp with --clean mp/clean once wrote the pairs' clean halves into the user's speech
+// folder; a rerun then mixed them as speech. Refused, naming both folders, before any write;
+// an --out beside the inputs (mp, with speech in mp/speech) is accepted.
+TEST(MixCli, OutputsAmongTheInputFoldersAreRefused) {
+  test::TempDir dir;
+  audio::write(dir / "mp/clean/a.wav", test::sine(300, 8000, 4000));
+  audio::write(dir / "mp/noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  auto result = run_cli({"mix", "--clean", (dir / "mp/clean").string(), "--noise",
+                         (dir / "mp/noise").string(), "--out", (dir / "mp").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find((dir / "mp/clean").string() + ", which is the --clean folder " +
+                            (dir / "mp/clean").string()),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(audio::find_audio_files(dir / "mp").size(), 2u);
+  EXPECT_FALSE(fs::exists(dir / "mp/noisy"));
+
+  fs::rename(dir / "mp/clean", dir / "mp/speech");
+  auto beside = run_cli({"mix", "--clean", (dir / "mp/speech").string(), "--noise",
+                         (dir / "mp/noise").string(), "--out", (dir / "mp").string()});
+  EXPECT_EQ(beside.exit_code, 0) << beside.err;
+  EXPECT_EQ(audio::find_audio_files(dir / "mp/clean").size(), 1u);
+}
+
 TEST(MixCli, SnrsMustBeFiniteNumbers) {
   test::TempDir dir;
   for (const std::string snrs : {"nan", "inf", "5,,10", "0,-inf", "5,", ""}) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "rawgan/audio/files.h"
 #include "rawgan/data/pairs.h"
 #include "rawgan/metrics/metrics.h"
 #include "rawgan/util/error.h"
@@ -36,6 +37,43 @@ TEST(Mix, GainPutsTheNoiseAtTheRequestedSnr) {
     EXPECT_NEAR(metrics::snr_db(clean, noisy), snr_db, 1e-3);
   }
   EXPECT_THROW(noise_gain_for_snr(clean, std::vector<float>(10, 0.0f), 0), InputError);
+}
+
+// out/noisy and out/clean must neither be, contain nor lie inside an input folder; an --out
+// folder holding the inputs beside its noisy/ and clean/ is fine.
+TEST(Mix, OutputsOverlappingAnInputFolderAreRefusedBeforeAnyWrite) {
+  test::TempDir dir;
+  audio::write(dir / "mp/clean/a.wav", test::sine(300, 8000, 4000));
+  audio::write(dir / "mp/clean/deep/b.wav", test::sine(300, 8000, 4000));
+  audio::write(dir / "mp/noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  struct Case {
+    fs::path clean_dir, out_dir;
+    std::string relation;
+  };
+  // Another spelling of a folder ("mp/x/..") is the same folder.
+  const Case cases[] = {{dir / "mp/clean", dir / "mp/x/..", "which is the --clean folder"},
+                        {dir / "mp/clean", dir / "mp/noise", "which lies inside the --noise"},
+                        {dir / "mp/clean", dir / "mp/clean", "which lies inside the --clean"},
+                        {dir / "mp/clean/deep", dir / "mp", "which contains the --clean"}};
+  for (const Case& c : cases) {
+    MixOptions options;
+    options.clean_dir = c.clean_dir;
+    options.noise_dir = dir / "mp/noise";
+    options.out_dir = c.out_dir;
+    try {
+      mix_folders(options);
+      ADD_FAILURE() << "expected a UsageError for --out " << c.out_dir;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(c.relation), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(audio::find_audio_files(dir / "mp").size(), 3u);  // nothing written
+
+  MixOptions apart;
+  apart.clean_dir = dir / "mp/clean";
+  apart.noise_dir = dir / "mp/noise";
+  apart.out_dir = dir / "pairs";
+  EXPECT_EQ(mix_folders(apart).n_written, 2);
 }
 
 TEST(Mix, FoldersGivePairsOfEqualLengthAtTheListedSnrs) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -50,6 +51,42 @@ audio::Audio white_noise(int sample_rate_hz, int64_t n_samples, float stddev, ui
   for (float& x : audio.samples)
     x = normal(rng);
   return audio;
+}
+
+namespace {
+
+// Little-endian bytes of an unsigned integer, as RIFF headers hold them.
+void put_le(std::ofstream& out, uint32_t value, int n_bytes) {
+  for (int i = 0; i < n_bytes; ++i)
+    out.put(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+void write_raw_float_wav(const std::filesystem::path& path, const audio::Audio& audio) {
+  static_assert(sizeof(float) == 4, "WAV float samples are 4 bytes");
+  const uint32_t n_channels = audio.n_channels;
+  const uint32_t n_data_bytes = static_cast<uint32_t>(audio.samples.size() * 4);
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out.write("RIFF", 4);
+  put_le(out, 4 + (8 + 16) + (8 + n_data_bytes), 4);
+  out.write("WAVEfmt ", 8);
+  put_le(out, 16, 4);
+  put_le(out, 3, 2);  // WAVE_FORMAT_IEEE_FLOAT
+  put_le(out, n_channels, 2);
+  put_le(out, audio.sample_rate_hz, 4);
+  put_le(out, audio.sample_rate_hz * n_channels * 4, 4);  // bytes per second
+  put_le(out, n_channels * 4, 2);                         // bytes per frame
+  put_le(out, 32, 2);                                     // bits per sample
+  out.write("data", 4);
+  put_le(out, n_data_bytes, 4);
+  for (float x : audio.samples) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &x, 4);
+    put_le(out, bits, 4);
+  }
+  if (!out) throw std::runtime_error(path.string() + ": cannot write the test file");
 }
 
 double dominant_frequency_hz(const audio::Audio& audio, double max_hz, double step_hz) {

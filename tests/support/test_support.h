@@ -40,6 +40,10 @@ audio::Audio sine(double frequency_hz, int sample_rate_hz, int64_t n_samples,
 /// Mono Gaussian white noise with a fixed seed.
 audio::Audio white_noise(int sample_rate_hz, int64_t n_samples, float stddev, uint32_t seed);
 
+/// Writes `audio` as a 32-bit float WAV byte by byte, keeping NaN and infinite samples, which
+/// audio::write would clip: the files a buggy tool or a failed export leaves behind.
+void write_raw_float_wav(const std::filesystem::path& path, const audio::Audio& audio);
+
 /// Frequency (Hz) of the strongest bin of a mono signal's DFT, by direct evaluation on a grid
 /// of `step_hz` (slow but independent of the code under test).
 double dominant_frequency_hz(const audio::Audio& audio, double max_hz, double step_hz = 1.0);

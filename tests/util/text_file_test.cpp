@@ -38,6 +38,16 @@ TEST(TextFile, WritesAndReplacesWholeFilesCreatingFolders) {
   EXPECT_EQ(n_entries(dir / "a" / "b"), 1u);
 }
 
+// The longest legal name (255 bytes) once failed: its temporary name was the name plus ".part"
+// and the process id.
+TEST(TextFile, WritesTheLongestLegalFileName) {
+  test::TempDir dir;
+  const fs::path path = dir / (std::string(250, 'r') + ".json");
+  write_text_file(path, "{}\n", "the report");
+  EXPECT_EQ(read_text(path), "{}\n");
+  EXPECT_EQ(n_entries(dir.path()), 1u);
+}
+
 // A path that cannot take the file (here an existing folder: tests run as root, so permissions
 // cannot make a write fail) throws naming the path and what was written, and leaves what was
 // there, with no temporary file.

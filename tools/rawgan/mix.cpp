@@ -42,7 +42,6 @@ std::vector<double> parse_snrs_db(const std::vector<std::string>& args) {
 
 int run_mix(const data::MixOptions& options) {
   audio::ensure_output_folder(options.out_dir, "--out");
-  audio::ensure_not_an_input(options.out_dir, {options.clean_dir, options.noise_dir});
   data::MixReport report = data::mix_folders(options);
   std::cout << report.n_written << " pairs written to " << (options.out_dir / "noisy").string()
             << " and " << (options.out_dir / "clean").string() << " (" << report.n_skipped

@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "rawgan/dsp/stft.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan::cli {
 namespace {
@@ -158,9 +160,12 @@ std::string format_tick(double value, double step) {
 }
 
 void write_png(const fs::path& path, const Image& image) {
-  const fs::path temp = path.string() + ".part";
+  const fs::path temp = temporary_path_beside(path);
   FILE* file = std::fopen(temp.c_str(), "wb");
-  if (!file) throw RuntimeError(path.string() + ": cannot create the image file");
+  if (!file) {
+    throw RuntimeError(path.string() + ": cannot create the image file (" + std::strerror(errno) +
+                       ")");
+  }
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info || setjmp(png_jmpbuf(png))) {
@@ -177,7 +182,7 @@ void write_png(const fs::path& path, const Image& image) {
     png_write_row(png, image.rgb.data() + size_t(y) * image.width * 3);
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
-  // The image reaches `path` whole or not at all, and a failure leaves no .part file behind.
+  // The image reaches `path` whole or not at all, and a failure leaves no temporary file behind.
   std::error_code error;
   if (std::fclose(file) != 0) error = std::error_code(errno, std::generic_category());
   if (!error) fs::rename(temp, path, error);
@@ -240,6 +245,8 @@ int run_spectrogram(const SpectrogramOptions& options) {
   if (extension != ".png") {
     throw UsageError("-o " + options.output + ": the picture is written as PNG; name it .png");
   }
+  // Before the work, so that a folder that cannot be made does not waste it.
+  create_parent_folders(options.output);
 
   std::vector<Panel> panels;
   double max_db = -INFINITY;

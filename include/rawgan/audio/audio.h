@@ -39,7 +39,8 @@ FileInfo probe(const std::filesystem::path& path);
 
 /// Reads every frame of `path` as float in [-1, 1], scaled by the encoding's full scale
 /// (never by the file's own peak). Keeps the file's rate and channels. Throws InputError for a
-/// missing file, a file that is not audio, zero samples, or truncated data.
+/// missing file, a file that is not audio, zero samples, truncated data, or a NaN or infinite
+/// sample.
 Audio read(const std::filesystem::path& path);
 
 /// Averages the channels into one. Mono input is returned unchanged.

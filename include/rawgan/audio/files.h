@@ -12,9 +12,15 @@ namespace rawgan::audio {
 /// .caf), compared case-insensitively.
 bool is_audio_file(const std::filesystem::path& path);
 
-/// Audio files under `dir`, recursively, sorted by path. Throws InputError if `dir` is not a
-/// folder.
-std::vector<std::filesystem::path> find_audio_files(const std::filesystem::path& dir);
+/// Audio files under `dir`, recursively, sorted by path, leaving out the subfolder `skipped`
+/// (compared through links and other spellings) when one is given and exists: a command's own
+/// output folder inside its input folder. Throws InputError if `dir` is not a folder.
+std::vector<std::filesystem::path> find_audio_files(const std::filesystem::path& dir,
+                                                    const std::filesystem::path& skipped = {});
+
+/// True when `inner` names the folder `outer` itself or a path inside it. Links, "." and ".."
+/// are resolved as far as the paths exist; a part not made yet is compared by its name.
+bool is_same_or_inside(const std::filesystem::path& inner, const std::filesystem::path& outer);
 
 /// The path of `file` inside `dir`, computed from the names alone (symbolic links are not
 /// followed, so a linked file keeps its place in `dir`). Throws RuntimeError if `file` is not
@@ -36,7 +42,9 @@ void ensure_output_folder(const std::filesystem::path& folder, const std::string
 /// Maps inputs (files or folders) to outputs under the conventions of `rawgan enhance`: a single
 /// input file with an output ending in .wav (any case) is written to that file; otherwise
 /// `output` is a folder, an input file goes to output/<name>.wav and a folder's audio files
-/// (recursive) to output/<path inside the folder>.wav. Throws InputError for a missing input and
+/// (recursive) to output/<path inside the folder>.wav. An output folder inside an input folder is
+/// left out of that folder's search, so that a rerun does not take the last run's outputs as
+/// inputs. Throws InputError for a missing input and
 /// UsageError when two inputs would share an output, an output would overwrite an input, or
 /// `output` is not a usable folder (see ensure_output_folder) while a folder or several inputs
 /// are given. A folder with no audio files is reported with a warning, and InputError is thrown

@@ -25,12 +25,15 @@ class FileReader {
   const std::filesystem::path& path() const { return path_; }
 
   /// Reads up to `n_frames` frames into `interleaved` (room for n_frames * n_channels floats).
-  /// Returns the frames read; fewer than asked only at the end of the file.
+  /// Returns the frames read; fewer than asked only at the end of the file. Throws InputError
+  /// naming the file and the frame when a sample is NaN or infinite (a float file can hold
+  /// them): no result computed from such a sample is usable, so the file is refused as input.
   int64_t read(float* interleaved, int64_t n_frames);
 
  private:
   std::filesystem::path path_;
   FileInfo info_;
+  int64_t n_frames_read_ = 0;
   struct Handle;
   std::unique_ptr<Handle> handle_;
 };
@@ -39,7 +42,8 @@ class FileReader {
 /// A writer destroyed without `commit` removes its temporary file, leaving no partial output.
 class FileWriter {
  public:
-  /// Throws RuntimeError naming `path` if the temporary file cannot be created.
+  /// Creates missing parent folders. Throws RuntimeError naming `path` and the reason if a folder
+  /// or the temporary file cannot be created.
   FileWriter(const std::filesystem::path& path, int sample_rate_hz, int n_channels,
              SampleFormat format);
   ~FileWriter();

@@ -56,8 +56,10 @@ struct MixReport {
 /// When the mixture would clip, noisy and clean are scaled by the same factor to a peak of
 /// 0.99, keeping the SNR. A file that cannot be read is skipped with a warning naming it and
 /// counted in n_unreadable. Throws InputError for missing or empty folders or when no noise
-/// file is usable, UsageError for an empty SNR list or a non-finite SNR; reports progress and stops
-/// with Interrupted on Ctrl-C.
+/// file is usable, UsageError for an empty SNR list, a non-finite SNR, or when out_dir/noisy or
+/// out_dir/clean is, contains or lies inside clean_dir or noise_dir (checked before anything is
+/// written: the outputs would land among the inputs, and a rerun would read them);
+/// reports progress and stops with Interrupted on Ctrl-C.
 MixReport mix_folders(const MixOptions& options);
 
 }  // namespace rawgan::data

@@ -8,8 +8,8 @@
 
 namespace rawgan {
 
-/// Writes `text` to `path` whole or not at all: into a temporary file beside it (the name plus
-/// ".part" and the process id), which is then renamed over `path`. Missing parent folders are
+/// Writes `text` to `path` whole or not at all: into a temporary file beside it (see
+/// temporary_path_beside), which is then renamed over `path`. Missing parent folders are
 /// created. A failure removes the temporary file, leaves any earlier `path` as it was, and
 /// throws RuntimeError naming `path`, `what` ("the JSON report") and the system's reason.
 void write_text_file(const std::filesystem::path& path, const std::string& text,
