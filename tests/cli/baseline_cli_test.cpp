@@ -119,6 +119,12 @@ TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "out"))
     ++n_outputs;
   EXPECT_EQ(n_outputs, 1u);
+
+  // The bad file alone: no audio processed, so no real-time factor (it read 1.3e+06).
+  auto only_bad =
+      run_cli({"baseline", (dir / "in/bad.wav").string(), "-o", (dir / "out2/bad.wav").string()});
+  EXPECT_EQ(only_bad.exit_code, 3) << only_bad.err;
+  EXPECT_EQ(only_bad.err.find("real-time factor"), std::string::npos) << only_bad.err;
 }
 
 // `baseline nest -o nest/out` twice: the second run once took nest/out/a.wav as an input and

@@ -114,7 +114,8 @@ int run_baseline(const BaselineOptions& options) {
     progress.update(static_cast<int64_t>(i + 1), jobs[i].input.filename().string());
   }
   progress.finish();
-  if (progress.elapsed_s() > 0)
+  // No audio processed (every file refused): no real-time factor to speak of.
+  if (progress.elapsed_s() > 0 && audio_s > 0)
     log::info("processed ", audio_s, " s of audio, real-time factor ",
               progress.elapsed_s() / std::max(audio_s, 1e-9));
   if (n_failed > 0) {
