@@ -163,6 +163,11 @@ TEST(LiveCli, NeedsAMethodOrAModelAndOnlyItsOptions) {
   EXPECT_EQ(frame.exit_code, 2) << frame.err;
   EXPECT_NE(frame.err.find("--frame-ms applies to --method wiener only"), std::string::npos)
       << frame.err;
+
+  // --out names what a command writes everywhere else; live's speakers are --output-device.
+  CliResult out = run_cli({"live", "--method", "passthrough", "--out", "rawgan_test_out"});
+  EXPECT_EQ(out.exit_code, 2) << out.err;
+  EXPECT_NE(out.err.find("--out"), std::string::npos) << out.err;
 }
 
 // A SEGAN at the test's rate with 1024-sample windows, trained for one step on two tones in

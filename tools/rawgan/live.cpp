@@ -257,9 +257,10 @@ void add_live_command(CLI::App& root, Action& action) {
       "live", "Enhance the microphone live to the speakers; prints the measured latency");
   sub->add_option("--model", options->model, "Checkpoint of an enhancement model");
   sub->add_option("--method", options->method, "Classical method instead: wiener, passthrough");
+  // No --out: everywhere else it names a file or folder that a command writes.
   sub->add_option("--input-device,--in", options->input,
                   "Audio input: ID or name from 'rawgan devices' (default: the system's)");
-  sub->add_option("--output-device,--out", options->output,
+  sub->add_option("--output-device", options->output,
                   "Audio output: ID or name from 'rawgan devices' (default: the system's)");
   sub->add_option("--dry", options->dry, "Share of the unprocessed input mixed in (0..1)")
       ->check(CLI::Range(0.0, 1.0));
