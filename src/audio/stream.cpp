@@ -147,8 +147,10 @@ void FileWriter::commit() {
   }
   std::filesystem::rename(temp_path_, path_, ec);
   if (ec) {
+    // The rename's reason, read before the clean-up's error code replaces it.
+    const std::string reason = ec.message();
     std::filesystem::remove(temp_path_, ec);
-    throw RuntimeError(path_.string() + ": cannot move into place (" + ec.message() + ")");
+    throw RuntimeError(path_.string() + ": cannot move into place (" + reason + ")");
   }
 }
 

@@ -110,9 +110,10 @@ void CheckpointWriter::write(const std::filesystem::path& path) const {
   }
   std::filesystem::rename(temp, path, ec);
   if (ec) {
+    // The rename's reason, read before the clean-up's error code replaces it.
+    const std::string reason = ec.message();
     std::filesystem::remove(temp, ec);
-    throw RuntimeError(path.string() + ": cannot move checkpoint into place (" + ec.message() +
-                       ")");
+    throw RuntimeError(path.string() + ": cannot move checkpoint into place (" + reason + ")");
   }
 }
 

@@ -51,7 +51,26 @@ struct TrainConfig {
   uint64_t seed = 0;
 };
 
+nlohmann::json to_json(const TrainConfig& c);
+
+// A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
+// `where` (a preset's name or file) opens the message.
+void refuse_unknown_train_keys(const nlohmann::json& train, const std::string& where) {
+  const std::string what = where + (where.empty() ? "" : ": ") + "training options (\"train\")";
+  if (!train.is_object()) throw UsageError(what + ": expected a JSON object");
+  const nlohmann::json known = to_json(TrainConfig{});
+  std::string unknown;
+  for (const auto& item : train.items())
+    if (!known.contains(item.key())) unknown += (unknown.empty() ? "" : ", ") + item.key();
+  if (unknown.empty()) return;
+  std::string names;
+  for (const auto& item : known.items())
+    names += (names.empty() ? "" : ", ") + item.key();
+  throw UsageError(what + ": unknown key(s) " + unknown + "; known: " + names);
+}
+
 TrainConfig parse_train(const nlohmann::json& train) {
+  refuse_unknown_train_keys(train, "");
   TrainConfig c;
   c.step = GenStepOptions::from_json(train);
   c.n_steps = train.value("steps", c.n_steps);
@@ -98,6 +117,7 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   nlohmann::json model = preset["model"];
   if (!model.contains("kind")) model["kind"] = preset["kind"];
   nlohmann::json train = preset.value("train", nlohmann::json::object());
+  refuse_unknown_train_keys(train, options.preset);
   if (!options.loss.empty()) {
     // n_critic follows the loss unless set on the command line.
     if (parse_gan_loss(options.loss) != parse_gan_loss(train.value("loss", "wgan-gp")))

@@ -89,6 +89,25 @@ TEST(Write, LeavesNoPartialFileWhenNotCommitted) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+// A folder where the file should go: the rename fails with its own reason (the clean-up's
+// "Success" once replaced it), and nothing is left beside it.
+TEST(Write, ARenameFailureGivesItsReason) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "taken.wav");
+  try {
+    write(dir / "taken.wav", Audio{{0.1f, 0.2f}, 16000, 1});
+    FAIL() << "a file replaced a folder";
+  } catch (const RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot move into place (Is a directory)"),
+              std::string::npos)
+        << e.what();
+  }
+  size_t n_entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    ++n_entries;
+  EXPECT_EQ(n_entries, 1u);
+}
+
 // A float WAV can hold NaN and infinity. Streaming readers (enhance, baseline) take the file
 // block by block, so the check must be in FileReader::read itself, and the frame it names must
 // count the blocks read before.

@@ -136,7 +136,10 @@ TEST(TrainGenCli, APresetWithoutKindOrWithAnUnknownSectionIsRefused) {
   args[4] = (dir / "e.json").string();  // the value of --preset
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"{}", "no \"kind\"; expected \"wavegan\" or \"specgan\""},
-      {R"({"kind": "wavegan", "model": {}, "trian": {"steps": 1}})", "unknown key \"trian\""}};
+      {R"({"kind": "wavegan", "model": {}, "trian": {"steps": 1}})", "unknown key \"trian\""},
+      // A misspelt training option: the default loss would have trained without a word.
+      {R"({"kind": "wavegan", "model": {}, "train": {"los": "hinge"}})",
+       "training options (\"train\"): unknown key(s) los; known: "}};
   for (const auto& [text, reason] : cases) {
     std::ofstream(dir / "e.json") << text;
     const auto result = run_cli(args);

@@ -146,6 +146,28 @@ TEST(Checkpoint, AWriteFailureIsOneLineWithoutAStackTrace) {
   }
 }
 
+// A folder of the checkpoint's name (made by hand, say): the rename fails, and the message gives
+// its reason, not the clean-up's "Success".
+TEST(Checkpoint, ARenameFailureGivesItsReason) {
+  test::TempDir dir;
+  fs::create_directories(dir / "run" / "best.pt");
+  CheckpointWriter writer(header_of("segan"));
+  try {
+    writer.write(dir / "run" / "best.pt");
+    FAIL() << "a checkpoint replaced a folder";
+  } catch (const RuntimeError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("cannot move checkpoint into place (Is a directory)"), std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("Success"), std::string::npos) << message;
+  }
+  // No temporary file is left beside it.
+  size_t n_entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir / "run"))
+    ++n_entries;
+  EXPECT_EQ(n_entries, 1u);
+}
+
 // One flipped bit inside a weight, as a bad disk block or a corrupted copy leaves it: the file
 // is still a well-formed archive of the right size, so only the records' CRCs reveal it.
 TEST(Checkpoint, RefusesACheckpointDamagedInTheMiddle) {
