@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <numeric>
@@ -26,6 +27,7 @@
 #include "rawgan/util/log.h"
 #include "rawgan/util/preset.h"
 #include "rawgan/util/progress.h"
+#include "rawgan/util/text_file.h"
 
 namespace rawgan::train {
 namespace {
@@ -109,6 +111,29 @@ nlohmann::json to_json(const TrainConfig& c) {
           {"diversity_batch", c.diversity_batch},
           {"max_clips_per_file", c.max_clips_per_file},
           {"seed", c.seed}};
+}
+
+// A run killed between checkpoints wrote rows past the step it resumes from; those steps run
+// again, so their old rows go (each step once in the file, as after an uninterrupted run). The
+// header and rows up to `step` stay; the file is replaced whole.
+void keep_metrics_up_to(const std::filesystem::path& path, int64_t step) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::string kept;
+  std::string line;
+  bool header = true;
+  bool dropped = false;
+  while (std::getline(in, line)) {
+    char* end = nullptr;
+    const long long row_step = std::strtoll(line.c_str(), &end, 10);
+    if (header || end == line.c_str() || row_step <= step)
+      kept += line + '\n';
+    else
+      dropped = true;
+    header = false;
+  }
+  in.close();
+  if (dropped) write_text_file(path, kept, "the metrics");
 }
 
 // The preset's sections with the command line's overrides applied.
@@ -261,6 +286,7 @@ void GenTrainer::set_up() {
   parallel_.add_module(*models_.generator);
   parallel_.add_module(*models_.discriminator);
   if (parallel_.is_main()) {
+    if (options_.resume) keep_metrics_up_to(options_.run_dir / "metrics.csv", step_);
     metrics_.open(options_.run_dir / "metrics.csv",
                   options_.resume ? std::ios::app : std::ios::out);
     if (!metrics_)

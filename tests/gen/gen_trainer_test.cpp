@@ -98,6 +98,28 @@ TEST(GenTrainer, ResumingContinuesExactly) {
   EXPECT_TRUE(torch::equal(generator_weights(a.checkpoint), generator_weights(b.checkpoint)));
 }
 
+// A run killed after its step-2 checkpoint had written rows for steps 3 and 4: on resuming
+// from step 2 those steps run again, and each step has one row, as in an uninterrupted run.
+TEST(GenTrainer, ResumingDropsTheRowsOfStepsPastTheCheckpoint) {
+  TinyRun run("wavegan", {{"steps", 2}});
+  train_generator(run.options);
+  const auto path = run.options.run_dir / "metrics.csv";
+  const auto rows_at_checkpoint = lines_of(path);
+  ASSERT_EQ(rows_at_checkpoint.size(), 1u + 2u);
+  std::ofstream(path, std::ios::app) << "3,9,9,9,,,,\n4,9,9,9,,,,\n";
+
+  run.options.resume = true;
+  run.options.n_steps = 4;
+  train_generator(run.options);
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), 1u + 4u);
+  for (size_t i = 0; i < rows_at_checkpoint.size(); ++i)
+    EXPECT_EQ(lines[i], rows_at_checkpoint[i]);
+  for (int step = 1; step <= 4; ++step)
+    EXPECT_EQ(lines[step].substr(0, lines[step].find(',')), std::to_string(step)) << lines[step];
+  EXPECT_EQ(lines[3].find("3,9,9,9"), std::string::npos) << "the killed run's row stayed";
+}
+
 TEST(GenTrainer, BeganKeepsKInTheUnitIntervalAndLogsMGlobal) {
   TinyRun run("wavegan", {{"loss", "began"}, {"began_lambda_k", 0.5}, {"steps", 4}});
   train_generator(run.options);
