@@ -137,6 +137,18 @@ TEST(BenchCli, RefusesAPresetOfAnotherKind) {
   EXPECT_NE(result.err.find("other.json"), std::string::npos) << result.err;
 }
 
+// --audio-s nan trained first, then failed deep in LibTorch (or, for generation, printed a
+// real-time factor of nothing): refused before any work, as other numbers are.
+TEST(BenchCli, NonFiniteAudioSecondsAreRefusedBeforeMeasuring) {
+  for (const std::string seconds : {"nan", "inf", "0", "-1"}) {
+    const CliResult result =
+        run_cli({"bench", "--preset", "segan-small", "--device", "cpu", "--audio-s", seconds});
+    EXPECT_EQ(result.exit_code, 2) << seconds << "\n" << result.err;
+    EXPECT_NE(result.err.find("--audio-s"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("bench segan-small"), std::string::npos) << result.err;
+  }
+}
+
 // Every preset is read and checked before the first is measured: a wrong name at the end of
 // the list is refused at once, not after the others' minutes of measuring.
 TEST(BenchCli, AWrongPresetLaterInTheListIsRefusedBeforeAnyMeasuring) {

@@ -116,6 +116,11 @@ TEST(EvalGenCli, ClipsShorterThanOneFeatureWindowAreRefused) {
   EXPECT_EQ(huge.exit_code, 2);
   EXPECT_NE(huge.err.find("--clip-samples: expected at most 1048576"), std::string::npos)
       << huge.err;
+  // A rate far below speech rates gives figures without meaning: refused.
+  auto slow = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
+                       (dir / "real").string(), "--rate", "100"});
+  EXPECT_EQ(slow.exit_code, 2);
+  EXPECT_NE(slow.err.find("--rate"), std::string::npos) << slow.err;
 }
 
 TEST(EvalGenCli, MissingFolderIsAnInputError) {

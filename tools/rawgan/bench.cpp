@@ -445,6 +445,7 @@ void add_bench_command(CLI::App& root, Action& action) {
       ->capture_default_str();
   sub->add_option("--audio-s", options->audio_s,
                   "Seconds of audio enhanced or generated for the real-time factor")
+      ->check(positive_number())
       ->capture_default_str();
   sub->add_option("--threads", options->threads, "CPU threads (default: all cores)");
   sub->add_option("--precision", options->precision,

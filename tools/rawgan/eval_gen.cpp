@@ -100,7 +100,11 @@ void add_eval_gen_command(CLI::App& root, Action& action) {
       "eval-gen", "Diversity of real and generated clips and the Frechet distance between them");
   sub->add_option("--real", options->real_dir, "Folder of real clips")->required();
   sub->add_option("--generated", options->generated_dir, "Folder of generated clips")->required();
-  sub->add_option("--rate", options->sample_rate_hz, "Sample rate both sets are compared at")
+  // 40 mel bands from 0 Hz to Nyquist: far below speech rates they are narrower than the STFT's
+  // bins, and the figures mean nothing (a rate of 100 Hz still printed some).
+  sub->add_option("--rate", options->sample_rate_hz,
+                  "Sample rate both sets are compared at, 8000 to 192000 Hz")
+      ->check(number_from_to(8000, 192000))
       ->capture_default_str();
   sub->add_option("--clip-samples", options->clip_samples,
                   "Clip length, " + std::to_string(train::LogMelOptions{}.window_samples) +
