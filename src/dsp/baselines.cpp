@@ -78,8 +78,9 @@ class SubtractionRule : public SpectralEnhancer::GainRule {
 };
 
 int frame_samples_for(int sample_rate_hz, float frame_ms) {
-  if (sample_rate_hz < 1000)
-    throw UsageError("enhancement needs a sample rate of at least 1000 Hz, got " +
+  if (sample_rate_hz < kMinEnhancementRateHz)
+    throw UsageError("enhancement needs a sample rate of at least " +
+                     std::to_string(kMinEnhancementRateHz) + " Hz, got " +
                      std::to_string(sample_rate_hz));
   if (!(frame_ms >= 4 && frame_ms <= 256))
     throw UsageError("frame length must be in [4, 256] ms, got " + std::to_string(frame_ms));

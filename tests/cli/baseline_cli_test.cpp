@@ -127,6 +127,25 @@ TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
   EXPECT_EQ(only_bad.err.find("real-time factor"), std::string::npos) << only_bad.err;
 }
 
+// A file at a rate the enhancers cannot take is this file's fault: it is named and skipped, the
+// files after it are processed, and the exit code is 3 (the batch stopped there with 2).
+TEST(BaselineCli, AFileAtTooLowARateIsSkippedAndTheOthersProcessed) {
+  test::TempDir dir;
+  audio::write(dir / "in/0.wav", noisy_tone(8000, 4000, 1, 1));
+  audio::write(dir / "in/a.wav", audio::Audio{std::vector<float>(50, 0.1f), 500, 1});
+  audio::write(dir / "in/b.wav", noisy_tone(8000, 4000, 1, 2));
+  auto result =
+      run_cli({"baseline", (dir / "in").string(), "-o", (dir / "out").string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(
+      result.err.find("a.wav: expected a sample rate of at least 1000 Hz for wiener, got 500"),
+      std::string::npos)
+      << result.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/0.wav"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "out/b.wav"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/a.wav"));
+}
+
 // `baseline nest -o nest/out` twice: the second run once took nest/out/a.wav as an input and
 // refused to overwrite it with itself.
 TEST(BaselineCli, RerunsWithTheOutputFolderInsideTheInputFolder) {

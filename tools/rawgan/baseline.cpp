@@ -47,6 +47,13 @@ double enhance_file(const audio::FileJob& job, const BaselineOptions& options,
   audio::FileReader reader(job.input);
   const audio::FileInfo& info = reader.info();
   if (info.n_frames <= 0) throw InputError(job.input.string() + ": has no samples");
+  // The enhancers refuse such rates as a usage error, which would end the whole batch: here it
+  // is this file's fault, and the others go on.
+  if (info.sample_rate_hz < dsp::kMinEnhancementRateHz) {
+    throw InputError(job.input.string() + ": expected a sample rate of at least " +
+                     std::to_string(dsp::kMinEnhancementRateHz) + " Hz for " + options.method +
+                     ", got " + std::to_string(info.sample_rate_hz));
+  }
   const int n_channels = info.n_channels;
   std::vector<dsp::SpectralEnhancer> enhancers;
   for (int c = 0; c < n_channels; ++c)

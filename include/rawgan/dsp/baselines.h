@@ -16,6 +16,9 @@
 
 namespace rawgan::dsp {
 
+/// The lowest sample rate the enhancers take: below it a 4 ms frame holds too few samples.
+constexpr int kMinEnhancementRateHz = 1000;
+
 struct WienerOptions {
   float frame_ms = 32;
   float dd_alpha = 0.98f;           ///< decision-directed smoothing (Ephraim & Malah: 0.98)
