@@ -118,6 +118,13 @@ TEST_F(GenerateCli, NonPositiveLengthAndBadInterpolationStepsAreRefused) {
     EXPECT_EQ(result.exit_code, 2) << steps;
     EXPECT_NE(result.err.find("--interpolate"), std::string::npos) << result.err;
   }
+  // Every latent point is drawn up front: 10^8 clips once filled the machine's memory. Counts
+  // past 10^6 are refused before anything is drawn.
+  auto many = run_cli({"generate", "--model", model(), "-o", out.path().string(), "-n", "100000",
+                       "--interpolate", "1000"});
+  EXPECT_EQ(many.exit_code, 2);
+  EXPECT_NE(many.err.find("-n: expected at most 1000000 clips in one run"), std::string::npos)
+      << many.err;
   EXPECT_TRUE(files_in(out.path()).empty());
 }
 

@@ -31,6 +31,9 @@ namespace {
 // Points per interpolation line: two ends at least; at most 1000 so that the three-digit step
 // numbers in the file names sort in order.
 constexpr int64_t kMaxInterpolateSteps = 1000;
+// Clips of one run: every latent point is drawn before the first batch (so that a seed gives the
+// same clips whatever the batch size), and 10^8 of them took 22 GB before anything was written.
+constexpr int64_t kMaxClips = 1000000;
 
 struct GenerateOptions {
   std::string model;
@@ -131,6 +134,14 @@ int run_generate(const GenerateOptions& options) {
     throw UsageError("--interpolate: expected 2 to " + std::to_string(kMaxInterpolateSteps) +
                      " points per line (both ends included), got " +
                      std::to_string(options.interpolate_steps));
+  }
+  const int64_t per_line = std::max<int64_t>(1, options.interpolate_steps);
+  if (options.n_clips > kMaxClips / per_line) {
+    throw UsageError("-n: expected at most " + std::to_string(kMaxClips) +
+                     " clips in one run (-n times --interpolate), got " +
+                     std::to_string(options.n_clips) +
+                     (per_line > 1 ? " x " + std::to_string(per_line) : std::string()) +
+                     "; run generate again with another --seed for more");
   }
   const auto format = audio::parse_sample_format(options.format);
   audio::ensure_output_folder(options.out_dir, "-o");
