@@ -59,7 +59,8 @@ CliResult run_cli(const std::vector<std::string>& args);
 
 /// The same as a user whom file permissions stop: as is for a user other than root, as
 /// `nobody` through setpriv for root (whom permissions do not stop); nullopt when root has no
-/// setpriv. That user must be able to read every input: TempDir's folders are private.
+/// setpriv or `nobody` cannot start the executable (a build under a private folder). That user
+/// must be able to read every input: TempDir's folders are private.
 std::optional<CliResult> run_cli_unprivileged(const std::vector<std::string>& args);
 
 /// Runs `command` with /bin/sh, stdin empty, and captures its output.
