@@ -145,13 +145,8 @@ void FileWriter::commit() {
     std::filesystem::remove(temp_path_, ec);
     throw RuntimeError(path_.string() + ": closing failed (" + sf_error_number(status) + ")");
   }
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) {
-    // The rename's reason, read before the clean-up's error code replaces it.
-    const std::string reason = ec.message();
-    std::filesystem::remove(temp_path_, ec);
+  if (const std::string reason = move_into_place(temp_path_, path_); !reason.empty())
     throw RuntimeError(path_.string() + ": cannot move into place (" + reason + ")");
-  }
 }
 
 }  // namespace rawgan::audio

@@ -108,13 +108,8 @@ void CheckpointWriter::write(const std::filesystem::path& path) const {
     std::filesystem::remove(temp, ec);
     throw RuntimeError(path.string() + ": cannot write checkpoint (" + reason_of(e) + ")");
   }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    // The rename's reason, read before the clean-up's error code replaces it.
-    const std::string reason = ec.message();
-    std::filesystem::remove(temp, ec);
+  if (const std::string reason = move_into_place(temp, path); !reason.empty())
     throw RuntimeError(path.string() + ": cannot move checkpoint into place (" + reason + ")");
-  }
 }
 
 CheckpointReader::CheckpointReader(const std::filesystem::path& path,

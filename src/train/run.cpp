@@ -15,6 +15,7 @@
 #include "rawgan/train/checkpoint.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
+#include "rawgan/util/output_file.h"
 
 namespace rawgan::train {
 
@@ -43,10 +44,11 @@ torch::Device parse_device(const std::string& name) {
   throw UsageError("--device: expected auto, cpu or cuda, got '" + name + "'");
 }
 
-// Creates and removes a file in `folder`; returns the system's reason when it cannot be
-// created, empty otherwise. The process id keeps the ranks of one job apart.
+// Creates and removes a file in `folder`, under a temporary name of the kind every writer
+// uses (unique per process, so the ranks of one job stay apart); returns the system's reason
+// when it cannot be created, empty otherwise.
 std::string write_probe_failure(const std::filesystem::path& folder) {
-  const std::filesystem::path probe = folder / (".rawgan-write-check-" + std::to_string(getpid()));
+  const std::filesystem::path probe = temporary_path_beside(folder / "probe");
   const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return std::strerror(errno);
   close(fd);

@@ -19,6 +19,16 @@ std::filesystem::path temporary_path_beside(const std::filesystem::path& path) {
   return path.parent_path() / name;
 }
 
+std::string move_into_place(const std::filesystem::path& temp, const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (!ec) return "";
+  // The rename's reason, read before the clean-up could replace it.
+  const std::string reason = ec.message();
+  std::filesystem::remove(temp, ec);
+  return reason;
+}
+
 void create_parent_folders(const std::filesystem::path& path) {
   const std::filesystem::path folder = path.parent_path();
   if (folder.empty()) return;

@@ -23,16 +23,14 @@ void write_text_file(const std::filesystem::path& path, const std::string& text,
     out.close();
     if (reason.empty() && !out) reason = "write failed";
   }
-  if (reason.empty()) {
-    std::error_code ec;
-    fs::rename(temp, path, ec);
-    if (ec) reason = ec.message();
-  }
   if (!reason.empty()) {
     std::error_code ignored;
     fs::remove(temp, ignored);
-    throw RuntimeError(path.string() + ": cannot write " + what + " (" + reason + ")");
+  } else {
+    reason = move_into_place(temp, path);
   }
+  if (!reason.empty())
+    throw RuntimeError(path.string() + ": cannot write " + what + " (" + reason + ")");
 }
 
 }  // namespace rawgan

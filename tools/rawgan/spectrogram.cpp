@@ -183,14 +183,15 @@ void write_png(const fs::path& path, const Image& image) {
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   // The image reaches `path` whole or not at all, and a failure leaves no temporary file behind.
-  std::error_code error;
-  if (std::fclose(file) != 0) error = std::error_code(errno, std::generic_category());
-  if (!error) fs::rename(temp, path, error);
-  if (error) {
+  std::string reason;
+  if (std::fclose(file) != 0) {
+    reason = std::strerror(errno);
     std::error_code ignored;
     fs::remove(temp, ignored);
-    throw RuntimeError(path.string() + ": cannot write the image: " + error.message());
+  } else {
+    reason = move_into_place(temp, path);
   }
+  if (!reason.empty()) throw RuntimeError(path.string() + ": cannot write the image: " + reason);
 }
 
 void draw_panel(Image& image, const Panel& panel, int top, const SpectrogramOptions& options,

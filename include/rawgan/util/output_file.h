@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace rawgan {
 
@@ -13,6 +14,11 @@ namespace rawgan {
 /// system's 255-byte limit, can be written; hidden, and with no audio extension, so that folder
 /// searches never take a leftover as input.
 std::filesystem::path temporary_path_beside(const std::filesystem::path& path);
+
+/// Renames the finished temporary file `temp` over `path`. On failure removes `temp` and
+/// returns the system's reason for the rename ("Is a directory"); returns "" on success. Each
+/// writer words its own error around the reason.
+std::string move_into_place(const std::filesystem::path& temp, const std::filesystem::path& path);
 
 /// Creates the missing folders above the file `path`. Throws RuntimeError naming `path`, the
 /// folder and the system's reason ("Permission denied", "Not a directory") when they cannot be
