@@ -58,17 +58,8 @@ nlohmann::json to_json(const TrainConfig& c);
 // A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
 // `where` (a preset's name or file) opens the message.
 void refuse_unknown_train_keys(const nlohmann::json& train, const std::string& where) {
-  const std::string what = where + (where.empty() ? "" : ": ") + "training options (\"train\")";
-  if (!train.is_object()) throw UsageError(what + ": expected a JSON object");
-  const nlohmann::json known = to_json(TrainConfig{});
-  std::string unknown;
-  for (const auto& item : train.items())
-    if (!known.contains(item.key())) unknown += (unknown.empty() ? "" : ", ") + item.key();
-  if (unknown.empty()) return;
-  std::string names;
-  for (const auto& item : known.items())
-    names += (names.empty() ? "" : ", ") + item.key();
-  throw UsageError(what + ": unknown key(s) " + unknown + "; known: " + names);
+  refuse_unknown_keys(train, to_json(TrainConfig{}),
+                      where + (where.empty() ? "" : ": ") + "training options (\"train\")");
 }
 
 TrainConfig parse_train(const nlohmann::json& train) {

@@ -6,6 +6,7 @@
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_losses.h"
 #include "rawgan/util/error.h"
+#include "rawgan/util/preset.h"
 
 namespace rawgan::train {
 namespace {
@@ -115,18 +116,8 @@ nlohmann::json SeganTrainOptions::to_json() const {
 }
 
 SeganTrainOptions SeganTrainOptions::from_json(const nlohmann::json& json) {
-  if (!json.is_object()) throw UsageError("SEGAN training options: expected a JSON object");
   SeganTrainOptions options;
-  const nlohmann::json known = options.to_json();
-  std::string unknown;
-  for (const auto& item : json.items())
-    if (!known.contains(item.key())) unknown += (unknown.empty() ? "" : ", ") + item.key();
-  if (!unknown.empty()) {
-    std::string names;
-    for (const auto& item : known.items())
-      names += (names.empty() ? "" : ", ") + item.key();
-    throw UsageError("SEGAN training options: unknown key(s) " + unknown + "; known: " + names);
-  }
+  refuse_unknown_keys(json, options.to_json(), "SEGAN training options");
   try {
     options.batch_size = json.value("batch_size", options.batch_size);
     options.optimizer = json.value("optimizer", options.optimizer);

@@ -83,6 +83,19 @@ nlohmann::json load_preset(const std::string& name_or_path) {
   return parse_preset(find_preset(name_or_path));
 }
 
+void refuse_unknown_keys(const nlohmann::json& section, const nlohmann::json& known,
+                         const std::string& what) {
+  if (!section.is_object()) throw UsageError(what + ": expected a JSON object");
+  std::string unknown;
+  for (const auto& item : section.items())
+    if (!known.contains(item.key())) unknown += (unknown.empty() ? "" : ", ") + item.key();
+  if (unknown.empty()) return;
+  std::string names;
+  for (const auto& item : known.items())
+    names += (names.empty() ? "" : ", ") + item.key();
+  throw UsageError(what + ": unknown key(s) " + unknown + "; known: " + names);
+}
+
 nlohmann::json load_model_preset(const std::string& name_or_path,
                                  const std::vector<std::string>& kinds) {
   const std::filesystem::path path = find_preset(name_or_path);

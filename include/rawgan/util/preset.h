@@ -25,6 +25,12 @@ nlohmann::json load_preset(const std::string& name_or_path);
 nlohmann::json load_model_preset(const std::string& name_or_path,
                                  const std::vector<std::string>& kinds);
 
+/// Refuses a section of options with keys that `known` (the section with every default) lacks:
+/// a misspelt key would otherwise leave its default in force without a word. Throws
+/// UsageError "<what>: unknown key(s) a, b; known: ..." or "<what>: expected a JSON object".
+void refuse_unknown_keys(const nlohmann::json& section, const nlohmann::json& known,
+                         const std::string& what);
+
 /// Names of the presets found on the search path (file names without .json), sorted.
 std::vector<std::string> list_presets();
 
