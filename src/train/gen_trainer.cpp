@@ -53,17 +53,7 @@ struct TrainConfig {
   uint64_t seed = 0;
 };
 
-nlohmann::json to_json(const TrainConfig& c);
-
-// A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
-// `where` (a preset's name or file) opens the message.
-void refuse_unknown_train_keys(const nlohmann::json& train, const std::string& where) {
-  refuse_unknown_keys(train, to_json(TrainConfig{}),
-                      where + (where.empty() ? "" : ": ") + "training options (\"train\")");
-}
-
 TrainConfig parse_train(const nlohmann::json& train) {
-  refuse_unknown_train_keys(train, "");
   TrainConfig c;
   c.step = GenStepOptions::from_json(train);
   c.n_steps = train.value("steps", c.n_steps);
@@ -133,7 +123,11 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   nlohmann::json model = preset["model"];
   if (!model.contains("kind")) model["kind"] = preset["kind"];
   nlohmann::json train = preset.value("train", nlohmann::json::object());
-  refuse_unknown_train_keys(train, options.preset);
+  // A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
+  // Checked here, where the preset is known; what reaches parse_train later is this section with
+  // the command line's (known) keys, or a checkpoint's own record.
+  refuse_unknown_keys(train, to_json(TrainConfig{}),
+                      options.preset + ": training options (\"train\")");
   if (!options.loss.empty()) {
     // n_critic follows the loss unless set on the command line.
     if (parse_gan_loss(options.loss) != parse_gan_loss(train.value("loss", "wgan-gp")))
