@@ -102,10 +102,7 @@ TEST(Write, ARenameFailureGivesItsReason) {
               std::string::npos)
         << e.what();
   }
-  size_t n_entries = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
-    ++n_entries;
-  EXPECT_EQ(n_entries, 1u);
+  EXPECT_EQ(test::n_entries(dir.path()), 1u);
 }
 
 // A float WAV can hold NaN and infinity. Streaming readers (enhance, baseline) take the file

@@ -115,10 +115,7 @@ TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
   EXPECT_NE(result.err.find("1 of 2 files could not be read"), std::string::npos) << result.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "out/good.wav"));
   // Nothing for the bad file, not even a temporary file.
-  size_t n_outputs = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "out"))
-    ++n_outputs;
-  EXPECT_EQ(n_outputs, 1u);
+  EXPECT_EQ(test::n_entries(dir / "out"), 1u);
 
   // The bad file alone: no audio processed, so no real-time factor (it read 1.3e+06).
   auto only_bad =

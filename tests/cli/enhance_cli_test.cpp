@@ -137,10 +137,8 @@ TEST_F(EnhanceCli, AFileWithNanSamplesIsSkippedAsBadInput) {
   // clip the good file).
   EXPECT_EQ(result.err.find((work / "out" / "bad.wav").string()), std::string::npos) << result.err;
   EXPECT_TRUE(fs::exists(work / "out" / "good.wav"));
-  size_t n_outputs = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(work / "out"))
-    ++n_outputs;
-  EXPECT_EQ(n_outputs, 1u);  // nothing for the bad file, not even a temporary file
+  // Nothing for the bad file, not even a temporary file.
+  EXPECT_EQ(test::n_entries(work / "out"), 1u);
 }
 
 TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {

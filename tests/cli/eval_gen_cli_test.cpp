@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -82,9 +81,7 @@ TEST(EvalGenCli, JsonFileHoldsTheFiguresOfStdoutAndInputsAreRefused) {
   for (const char* name : {"diversity_real_db", "diversity_generated_db", "frechet_distance_db2"})
     EXPECT_DOUBLE_EQ(json.at(name).get<double>(), figure(result.out, name)) << name;
   // The report alone: its temporary file was renamed into place.
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / "out"),
-                          std::filesystem::directory_iterator()),
-            1);
+  EXPECT_EQ(n_entries(dir / "out"), 1u);
 
   const CliResult clip = with_json((dir / "fake" / "n1.wav").string());
   EXPECT_EQ(clip.exit_code, 2);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 #include "rawgan/audio/audio.h"
@@ -114,9 +113,7 @@ TEST(SpectrogramCli, WritesTheLongestLegalFileName) {
   auto result = run_cli({"spectrogram", (dir / "a.wav").string(), "-o", png.string(), "-q"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(std::filesystem::exists(png));
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
-                          std::filesystem::directory_iterator()),
-            2);  // the input and the picture, no temporary file
+  EXPECT_EQ(test::n_entries(dir.path()), 2u);  // the input and the picture, no temporary file
 }
 
 // Missing folders above the picture are made, as other commands make theirs; one that cannot be

@@ -160,4 +160,11 @@ CliResult run_shell(std::string command) {
   return result;
 }
 
+size_t n_entries(const std::filesystem::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir))
+    ++n;
+  return n;
+}
+
 }  // namespace rawgan::test

@@ -34,6 +34,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// Entries (files and folders) directly in `dir`: how tests see that a writer left no
+/// temporary file beside its output.
+size_t n_entries(const std::filesystem::path& dir);
+
 /// Mono sine of `n_samples` at `frequency_hz`.
 audio::Audio sine(double frequency_hz, int sample_rate_hz, int64_t n_samples,
                   float amplitude = 0.5f);

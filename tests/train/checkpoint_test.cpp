@@ -41,9 +41,7 @@ TEST(Checkpoint, RoundTripsWeightsOptimiserHeaderAndRng) {
   writer.add_rng_state(data_rng);
   writer.write(dir / "run" / "last.pt");
   // Only the checkpoint itself: no temporary file is left beside it.
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir / "run"),
-                          std::filesystem::directory_iterator()),
-            1);
+  EXPECT_EQ(test::n_entries(dir / "run"), 1u);
   const auto expected_next_torch = torch::rand({1}).item<float>();
   const auto expected_next_data = data_rng();
 
@@ -162,10 +160,7 @@ TEST(Checkpoint, ARenameFailureGivesItsReason) {
     EXPECT_EQ(message.find("Success"), std::string::npos) << message;
   }
   // No temporary file is left beside it.
-  size_t n_entries = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir / "run"))
-    ++n_entries;
-  EXPECT_EQ(n_entries, 1u);
+  EXPECT_EQ(test::n_entries(dir / "run"), 1u);
 }
 
 // One flipped bit inside a weight, as a bad disk block or a corrupted copy leaves it: the file

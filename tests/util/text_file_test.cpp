@@ -20,12 +20,7 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-size_t n_entries(const fs::path& dir) {
-  size_t n = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir))
-    ++n;
-  return n;
-}
+using test::n_entries;
 
 TEST(TextFile, WritesAndReplacesWholeFilesCreatingFolders) {
   test::TempDir dir;
