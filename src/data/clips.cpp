@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/audio/files.h"
@@ -19,6 +20,43 @@ double rms_dbfs(const std::vector<float>& samples) {
     energy += double(s) * s;
   const double rms = samples.empty() ? 0.0 : std::sqrt(energy / samples.size());
   return rms > 0 ? 20.0 * std::log10(rms) : -std::numeric_limits<double>::infinity();
+}
+
+// Files that share a remark (averaged to mono, ...): each is named at debug level (--verbose)
+// and counted, and one line sums them up once the folder is read, so that a folder of such files
+// does not open a run with a screen of warnings.
+struct Remark {
+  int64_t n = 0;
+  std::string first;  ///< the first file, with its detail, e.g. "a.wav (2 channels)"
+
+  void add(const std::string& file, const std::string& debug_line) {
+    log::debug(debug_line);
+    if (n++ == 0) first = file;
+  }
+  // "DIR: N of M files <what>; the first: <first>".
+  void warn(const std::filesystem::path& dir, size_t n_files, const std::string& what) const {
+    if (n == 0) return;
+    log::warn(dir.string(), ": ", n, " of ", n_files, " files ", what, "; the first: ", first,
+              n > 1 ? " (--verbose names each)" : "");
+  }
+};
+
+// `path` as mono at `sample_rate_hz`, noting a downmix in `downmixed`.
+audio::Audio read_as_mono(const std::filesystem::path& path, int sample_rate_hz,
+                          Remark& downmixed) {
+  audio::Audio audio = audio::read(path);
+  if (audio.n_channels > 1) {
+    const std::string channels = std::to_string(audio.n_channels) + " channels";
+    downmixed.add(path.string() + " (" + channels + ")",
+                  path.string() + ": " + channels + " averaged to mono");
+    audio = audio::to_mono(audio);
+  }
+  if (audio.sample_rate_hz != sample_rate_hz) {
+    log::debug(path.string(), ": resampled from ", audio.sample_rate_hz, " to ", sample_rate_hz,
+               " Hz");
+    audio = audio::resample(audio, sample_rate_hz);
+  }
+  return audio;
 }
 
 void check(const ClipOptions& options) {
@@ -75,10 +113,12 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
     throw InputError(dir.string() + ": not a folder of clips");
   ClipSet set;
   std::vector<std::vector<float>> all;
-  for (const auto& path : audio::find_audio_files(dir)) {
+  Remark downmixed;
+  const std::vector<std::filesystem::path> paths = audio::find_audio_files(dir);
+  for (const auto& path : paths) {
     audio::Audio audio;
     try {
-      audio = audio::read_mono(path, options.sample_rate_hz);
+      audio = read_as_mono(path, options.sample_rate_hz, downmixed);
     } catch (const InputError& e) {
       log::warn("skipping ", e.what());
       ++set.n_unreadable;
@@ -94,6 +134,8 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
     }
     set.files.push_back(path);
   }
+  downmixed.warn(dir, paths.size(), "have several channels, averaged to mono");
+  set.n_downmixed = downmixed.n;
   if (all.empty()) {
     throw InputError(dir.string() + ": no audio files" +
                      (set.n_unreadable > 0

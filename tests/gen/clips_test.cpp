@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "rawgan/util/error.h"
+#include "rawgan/util/log.h"
 #include "support/test_support.h"
 
 namespace rawgan::data {
@@ -17,6 +18,28 @@ ClipOptions clip_options(int64_t clip_samples) {
   options.sample_rate_hz = 16000;
   options.clip_samples = clip_samples;
   return options;
+}
+
+// What load_clips writes to stderr at `level` (kInfo: a plain run; kDebug: --verbose).
+std::string stderr_of_load(const std::filesystem::path& dir, int64_t clip_samples,
+                           log::Level level) {
+  const log::Level before = log::level();
+  log::set_level(level);
+  testing::internal::CaptureStderr();
+  try {
+    load_clips(dir, clip_options(clip_samples));
+  } catch (const InputError&) {
+  }
+  const std::string text = testing::internal::GetCapturedStderr();
+  log::set_level(before);
+  return text;
+}
+
+int64_t count(const std::string& text, const std::string& part) {
+  int64_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++n;
+  return n;
 }
 
 TEST(Clips, ShortFilesArePaddedAndLongOnesSliced) {
@@ -45,6 +68,26 @@ TEST(Clips, OtherRatesAndChannelsAreConverted) {
   // 0.1 s at 16 kHz is 1600 samples; the rest of the clip is padding.
   EXPECT_NEAR(set.clips[0][800].item<float>(), 0.25f, 1e-3);
   EXPECT_EQ(set.clips[0].narrow(0, 1700, 4096 - 1700).abs().max().item<float>(), 0.0f);
+}
+
+// A folder of stereo clips opened the run with a warning per file: one line now gives the count
+// and the first file, and --verbose (debug) names each.
+TEST(Clips, DownmixedFilesAreSummedUpInOneWarning) {
+  TempDir dir;
+  const audio::Audio stereo{std::vector<float>(2 * 1000, 0.25f), 16000, 2};
+  for (const char* name : {"st1.wav", "st2.wav", "st3.wav"})
+    audio::write(dir / name, stereo);
+  audio::write(dir / "mono.wav", test::sine(440, 16000, 1000));
+  EXPECT_EQ(load_clips(dir.path(), clip_options(1024)).n_downmixed, 3);
+
+  const std::string info = stderr_of_load(dir.path(), 1024, log::Level::kInfo);
+  EXPECT_EQ(count(info, "averaged to mono"), 1) << info;
+  EXPECT_EQ(count(info, "3 of 4 files have several channels"), 1) << info;
+  EXPECT_EQ(count(info, "st1.wav (2 channels)"), 1) << info;  // the first, in the summary
+  EXPECT_EQ(count(info, "st3.wav"), 0) << info;
+  EXPECT_EQ(count(info, "--verbose names each"), 1) << info;
+  const std::string debug = stderr_of_load(dir.path(), 1024, log::Level::kDebug);
+  EXPECT_EQ(count(debug, "st3.wav: 2 channels averaged to mono"), 1) << debug;
 }
 
 TEST(Clips, SilentSlicesAreDroppedButASilentFileKeepsOneClip) {

@@ -30,11 +30,14 @@ struct ClipSet {
   int64_t n_sliced = 0;                      ///< files longer than one clip
   int64_t n_silent_dropped = 0;
   int64_t n_unreadable = 0;  ///< files skipped with a warning (not audio, empty)
+  int64_t n_downmixed = 0;   ///< files of several channels, averaged to mono
 };
 
 /// Loads every audio file under `dir` (recursively). Unreadable files are skipped with a
-/// warning naming them. Throws InputError when `dir` is not a folder or yields no clip ("no
-/// audio files in DIR"), UsageError for non-positive sizes. Logs one summary line.
+/// warning naming them. Files of several channels are averaged to mono, counted in one warning
+/// that names the first (each at debug level). Throws InputError when `dir` is not a folder or
+/// yields no clip ("no audio files in DIR"), UsageError for non-positive sizes. Logs one summary
+/// line.
 ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options);
 
 /// Cuts one mono signal into clips as load_clips does (for tests and single files).
