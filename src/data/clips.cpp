@@ -33,11 +33,12 @@ struct Remark {
     log::debug(debug_line);
     if (n++ == 0) first = file;
   }
-  // "DIR: N of M files <what>; the first: <first>".
+  // "DIR: N of M files <what>; the first: <first>" (for one file "...<what>: <first>"), `what` a
+  // phrase without a verb, which reads for one file as for several.
   void warn(const std::filesystem::path& dir, size_t n_files, const std::string& what) const {
     if (n == 0) return;
-    log::warn(dir.string(), ": ", n, " of ", n_files, " files ", what, "; the first: ", first,
-              n > 1 ? " (--verbose names each)" : "");
+    log::warn(dir.string(), ": ", n, " of ", n_files, " files ", what,
+              n > 1 ? "; the first: " : ": ", first, n > 1 ? " (--verbose names each)" : "");
   }
 };
 
@@ -113,15 +114,15 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
     throw InputError(dir.string() + ": not a folder of clips");
   ClipSet set;
   std::vector<std::vector<float>> all;
-  Remark downmixed;
+  Remark downmixed, unreadable;
   const std::vector<std::filesystem::path> paths = audio::find_audio_files(dir);
+  if (paths.empty()) throw InputError(dir.string() + ": no audio files");
   for (const auto& path : paths) {
     audio::Audio audio;
     try {
       audio = read_as_mono(path, options.sample_rate_hz, downmixed);
     } catch (const InputError& e) {
-      log::warn("skipping ", e.what());
-      ++set.n_unreadable;
+      unreadable.add(e.what(), std::string("skipping ") + e.what());
       continue;
     }
     const int64_t n_frames = audio.n_frames();
@@ -134,14 +135,15 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
     }
     set.files.push_back(path);
   }
-  downmixed.warn(dir, paths.size(), "have several channels, averaged to mono");
   set.n_downmixed = downmixed.n;
+  set.n_unreadable = unreadable.n;
   if (all.empty()) {
-    throw InputError(dir.string() + ": no audio files" +
-                     (set.n_unreadable > 0
-                          ? " that could be read (" + std::to_string(set.n_unreadable) + " skipped)"
-                          : std::string()));
+    throw InputError(dir.string() + ": no usable audio: none of its " +
+                     std::to_string(paths.size()) + " audio files could be read (the first: " +
+                     unreadable.first + "); expected audio files that libsndfile reads");
   }
+  downmixed.warn(dir, paths.size(), "of several channels, averaged to mono");
+  unreadable.warn(dir, paths.size(), "skipped as unreadable (the others are used)");
   set.clips = torch::empty({static_cast<int64_t>(all.size()), options.clip_samples});
   for (size_t i = 0; i < all.size(); ++i) {
     std::memcpy(set.clips[i].data_ptr<float>(), all[i].data(), all[i].size() * sizeof(float));

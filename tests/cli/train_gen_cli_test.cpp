@@ -169,6 +169,34 @@ TEST(TrainGenCli, EmptyFolderAndUnknownLossAreReported) {
   EXPECT_NE(loss.err.find("wgan-gp"), std::string::npos) << loss.err;
 }
 
+// Unreadable clips are skipped and summed up in one warning, and the run goes on with the
+// others (exit 0); a folder of nothing but unreadable files trains nothing and exits 3.
+TEST(TrainGenCli, UnreadableClipsAreSummedUpAndAFolderOfOnlyThemIsBadInput) {
+  TempDir dir;
+  std::vector<std::string> args = tiny_train_gen_run(dir);
+  for (const char* name : {"bad1.wav", "bad2.wav"})
+    std::ofstream(dir / "clips" / name) << "not audio";
+  auto some = run_cli(args);
+  ASSERT_EQ(some.exit_code, 0) << some.err;
+  EXPECT_NE(some.err.find("2 of 6 files skipped as unreadable (the others are used); the first: " +
+                          (dir / "clips" / "bad1.wav").string()),
+            std::string::npos)
+      << some.err;
+  EXPECT_EQ(some.err.find("bad2.wav"), std::string::npos) << some.err;
+
+  std::filesystem::create_directories(dir / "bad");
+  std::ofstream(dir / "bad" / "x.flac") << "not audio";
+  args[2] = (dir / "bad").string();
+  args[6] = (dir / "run2").string();
+  auto none = run_cli(args);
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find((dir / "bad").string() +
+                          ": no usable audio: none of its 1 audio files could be read"),
+            std::string::npos)
+      << none.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "run2" / "last.pt"));
+}
+
 TEST(TrainGenCli, OverridesOutOfRangeAreUsageErrorsNotThePresetsValues) {
   TempDir dir;
   const std::vector<std::string> base = tiny_train_gen_run(dir);

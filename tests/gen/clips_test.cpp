@@ -82,7 +82,7 @@ TEST(Clips, DownmixedFilesAreSummedUpInOneWarning) {
 
   const std::string info = stderr_of_load(dir.path(), 1024, log::Level::kInfo);
   EXPECT_EQ(count(info, "averaged to mono"), 1) << info;
-  EXPECT_EQ(count(info, "3 of 4 files have several channels"), 1) << info;
+  EXPECT_EQ(count(info, "3 of 4 files of several channels, averaged to mono"), 1) << info;
   EXPECT_EQ(count(info, "st1.wav (2 channels)"), 1) << info;  // the first, in the summary
   EXPECT_EQ(count(info, "st3.wav"), 0) << info;
   EXPECT_EQ(count(info, "--verbose names each"), 1) << info;
@@ -99,6 +99,42 @@ TEST(Clips, SilentSlicesAreDroppedButASilentFileKeepsOneClip) {
   auto set = load_clips(dir.path(), clip_options(1024));
   EXPECT_EQ(set.clips.size(0), 2);
   EXPECT_EQ(set.n_silent_dropped, 2);
+}
+
+// Unreadable files are skipped (the others are used) and summed up in one warning with the count
+// and the first file's reason; --verbose names each. A folder of nothing but unreadable files is
+// an input error naming the folder, the count and the first reason.
+TEST(Clips, UnreadableFilesAreSummedUpAndAFolderOfOnlyThemIsAnInputError) {
+  TempDir dir;
+  for (const char* name : {"bad1.wav", "bad2.wav", "bad3.wav"})
+    std::ofstream(dir / name) << "not audio";
+  audio::write(dir / "good.wav", test::sine(440, 16000, 1000));
+  const ClipSet set = load_clips(dir.path(), clip_options(1024));
+  EXPECT_EQ(set.n_unreadable, 3);
+  EXPECT_EQ(set.clips.size(0), 1);
+
+  const std::string info = stderr_of_load(dir.path(), 1024, log::Level::kInfo);
+  EXPECT_EQ(count(info, "unreadable"), 1) << info;
+  EXPECT_EQ(count(info, "3 of 4 files skipped as unreadable (the others are used)"), 1) << info;
+  EXPECT_EQ(count(info, "the first: " + (dir / "bad1.wav").string() + ": cannot read"), 1) << info;
+  EXPECT_EQ(count(info, "bad3.wav"), 0) << info;
+  const std::string debug = stderr_of_load(dir.path(), 1024, log::Level::kDebug);
+  EXPECT_EQ(count(debug, (dir / "bad3.wav").string() + ": cannot read"), 1) << debug;
+
+  std::filesystem::remove(dir / "good.wav");
+  try {
+    load_clips(dir.path(), clip_options(1024));
+    FAIL() << "a folder of unreadable files was accepted";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.find(dir.path().string() +
+                           ": no usable audio: none of its 3 audio files "
+                           "could be read (the first: " +
+                           (dir / "bad1.wav").string() + ": cannot read"),
+              0u)
+        << message;
+    EXPECT_NE(message.find("expected"), std::string::npos) << message;
+  }
 }
 
 TEST(Clips, EmptyOrMissingFoldersAreInputErrors) {
