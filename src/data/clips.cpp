@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -13,6 +14,11 @@
 
 namespace rawgan::data {
 namespace {
+
+// A file shorter than this part of a clip is padded to a clip that is nearly all silence, which
+// the model learns as such: such files get a warning. (The drum one-shots of the generation demo,
+// 0.1 s and longer, are above it for 16384-sample clips at 16 kHz.)
+constexpr int64_t kFarShortFraction = 16;
 
 double rms_dbfs(const std::vector<float>& samples) {
   double energy = 0;
@@ -30,15 +36,57 @@ struct Remark {
   std::string first;  ///< the first file, with its detail, e.g. "a.wav (2 channels)"
 
   void add(const std::string& file, const std::string& debug_line) {
-    log::debug(debug_line);
+    if (!debug_line.empty()) log::debug(debug_line);
     if (n++ == 0) first = file;
   }
   // "DIR: N of M files <what>; the first: <first>" (for one file "...<what>: <first>"), `what` a
   // phrase without a verb, which reads for one file as for several.
   void warn(const std::filesystem::path& dir, size_t n_files, const std::string& what) const {
     if (n == 0) return;
+    const bool named_each = log::enabled(log::Level::kDebug);
     log::warn(dir.string(), ": ", n, " of ", n_files, " files ", what,
-              n > 1 ? "; the first: " : ": ", first, n > 1 ? " (--verbose names each)" : "");
+              n > 1 ? "; the first: " : ": ", first,
+              n > 1 && !named_each ? " (--verbose names each)" : "");
+  }
+};
+
+// What load_clips noted of a folder's files, summed up once it is read.
+struct FolderRemarks {
+  Remark downmixed, unreadable, silent, padded, far_short;
+
+  void warn(const std::filesystem::path& dir, size_t n_files, const ClipOptions& options,
+            int64_t far_short_samples) const {
+    downmixed.warn(dir, n_files, "of several channels, averaged to mono");
+    unreadable.warn(dir, n_files, "skipped as unreadable (the others are used)");
+    silent.warn(dir, n_files, "skipped as digital silence (every sample zero)");
+    char duration_ms[32];
+    std::snprintf(duration_ms, sizeof duration_ms, "%.3g",
+                  1000.0 * far_short_samples / options.sample_rate_hz);
+    far_short.warn(dir, n_files,
+                   "shorter than " + std::to_string(far_short_samples) + " samples (" +
+                       duration_ms + " ms at " + std::to_string(options.sample_rate_hz) +
+                       " Hz, a " + std::to_string(kFarShortFraction) +
+                       "th of a clip), each padded with silence to one " +
+                       std::to_string(options.clip_samples) + "-sample clip");
+  }
+
+  // Why none of the folder's `n_files` audio files gave a clip.
+  std::string no_usable_audio(const std::filesystem::path& dir, size_t n_files) const {
+    const std::string files = std::to_string(n_files) + " audio files";
+    const std::string first_unreadable = " (the first: " + unreadable.first + ")";
+    const std::string first_silent = " (every sample zero; the first: " + silent.first + ")";
+    std::string why;
+    if (silent.n == 0)
+      why = "none of its " + files + " could be read" + first_unreadable;
+    else if (unreadable.n == 0)
+      why = "its " + files + " are all digital silence" + first_silent;
+    else
+      why = "of its " + files + ", " + std::to_string(unreadable.n) + " could not be read" +
+            first_unreadable + " and " + std::to_string(silent.n) + " are digital silence" +
+            first_silent;
+    return dir.string() + ": no usable audio: " + why +
+           "; expected audio files with sound that libsndfile reads (any rate, channels and "
+           "length)";
   }
 };
 
@@ -97,8 +145,8 @@ std::vector<std::vector<float>> cut_into_clips(const std::vector<float>& samples
     }
     clips.push_back(std::move(clip));
   }
-  // A file that is silent throughout still gives one clip: it was asked for, and dropping it
-  // silently would hide it from the user.
+  // A file that is quiet throughout (digital silence is skipped before) still gives one clip:
+  // it was asked for, and may be what the user wants to model.
   if (clips.empty() && !first_silent.empty()) {
     clips.push_back(std::move(first_silent));
     --n_dropped;
@@ -112,21 +160,35 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw InputError(dir.string() + ": not a folder of clips");
-  ClipSet set;
-  std::vector<std::vector<float>> all;
-  Remark downmixed, unreadable;
   const std::vector<std::filesystem::path> paths = audio::find_audio_files(dir);
   if (paths.empty()) throw InputError(dir.string() + ": no audio files");
+  const int64_t far_short_samples = std::max<int64_t>(1, options.clip_samples / kFarShortFraction);
+  ClipSet set;
+  std::vector<std::vector<float>> all;
+  FolderRemarks remarks;
   for (const auto& path : paths) {
     audio::Audio audio;
     try {
-      audio = read_as_mono(path, options.sample_rate_hz, downmixed);
+      audio = read_as_mono(path, options.sample_rate_hz, remarks.downmixed);
     } catch (const InputError& e) {
-      unreadable.add(e.what(), std::string("skipping ") + e.what());
+      remarks.unreadable.add(e.what(), std::string("skipping ") + e.what());
+      continue;
+    }
+    // Checked in mono at the model's rate: a stereo file whose channels cancel is silent too.
+    if (std::all_of(audio.samples.begin(), audio.samples.end(), [](float x) { return x == 0; })) {
+      remarks.silent.add(path.string(), path.string() + ": digital silence (every sample zero at " +
+                                            std::to_string(options.sample_rate_hz) +
+                                            " Hz in mono); skipped");
       continue;
     }
     const int64_t n_frames = audio.n_frames();
-    if (n_frames < options.clip_samples) ++set.n_padded;
+    const std::string length = std::to_string(n_frames) + (n_frames == 1 ? " sample" : " samples");
+    if (n_frames < options.clip_samples)
+      remarks.padded.add(path.string(), path.string() + ": " + length +
+                                            ", padded with silence to a " +
+                                            std::to_string(options.clip_samples) + "-sample clip");
+    if (n_frames < far_short_samples)
+      remarks.far_short.add(path.string() + " (" + length + ")", "");
     if (n_frames > options.clip_samples) ++set.n_sliced;
     auto clips = cut_into_clips(audio.samples, options, &set.n_silent_dropped);
     for (auto& clip : clips) {
@@ -135,15 +197,14 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
     }
     set.files.push_back(path);
   }
-  set.n_downmixed = downmixed.n;
-  set.n_unreadable = unreadable.n;
-  if (all.empty()) {
-    throw InputError(dir.string() + ": no usable audio: none of its " +
-                     std::to_string(paths.size()) + " audio files could be read (the first: " +
-                     unreadable.first + "); expected audio files that libsndfile reads");
-  }
-  downmixed.warn(dir, paths.size(), "of several channels, averaged to mono");
-  unreadable.warn(dir, paths.size(), "skipped as unreadable (the others are used)");
+  set.n_downmixed = remarks.downmixed.n;
+  set.n_unreadable = remarks.unreadable.n;
+  set.n_silent_files = remarks.silent.n;
+  set.n_padded = remarks.padded.n;
+  set.n_far_short = remarks.far_short.n;
+  if (all.empty()) throw InputError(remarks.no_usable_audio(dir, paths.size()));
+  remarks.warn(dir, paths.size(), options, far_short_samples);
+
   set.clips = torch::empty({static_cast<int64_t>(all.size()), options.clip_samples});
   for (size_t i = 0; i < all.size(); ++i) {
     std::memcpy(set.clips[i].data_ptr<float>(), all[i].data(), all[i].size() * sizeof(float));

@@ -197,6 +197,36 @@ TEST(TrainGenCli, UnreadableClipsAreSummedUpAndAFolderOfOnlyThemIsBadInput) {
   EXPECT_FALSE(std::filesystem::exists(dir / "run2" / "last.pt"));
 }
 
+// A folder of digital silence used to train on zeros without a word: it is bad input now,
+// naming the folder. A single one-sample clip trains (padded to a clip), with a warning that
+// says how short it is.
+TEST(TrainGenCli, SilentClipsAreBadInputAndAFarShortClipIsWarnedAbout) {
+  TempDir dir;
+  std::vector<std::string> args = tiny_train_gen_run(dir);
+  std::filesystem::create_directories(dir / "silent");
+  for (const char* name : {"a.wav", "b.wav"})
+    audio::write(dir / "silent" / name, audio::Audio{std::vector<float>(4000, 0.0f), 16000, 1});
+  args[2] = (dir / "silent").string();
+  auto silent = run_cli(args);
+  EXPECT_EQ(silent.exit_code, 3) << silent.err;
+  EXPECT_NE(silent.err.find((dir / "silent").string() +
+                            ": no usable audio: its 2 audio files are all digital silence"),
+            std::string::npos)
+      << silent.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "run" / "last.pt"));
+
+  std::filesystem::create_directories(dir / "one");
+  audio::write(dir / "one" / "click.wav", audio::Audio{{0.5f}, 16000, 1});
+  args[2] = (dir / "one").string();
+  auto one = run_cli(args);
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.err.find("1 of 1 files shorter than 1024 samples (64 ms at 16000 Hz, a 16th of "
+                         "a clip), each padded with silence to one 16384-sample clip: " +
+                         (dir / "one" / "click.wav").string() + " (1 sample)"),
+            std::string::npos)
+      << one.err;
+}
+
 TEST(TrainGenCli, OverridesOutOfRangeAreUsageErrorsNotThePresetsValues) {
   TempDir dir;
   const std::vector<std::string> base = tiny_train_gen_run(dir);

@@ -90,15 +90,86 @@ TEST(Clips, DownmixedFilesAreSummedUpInOneWarning) {
   EXPECT_EQ(count(debug, "st3.wav: 2 channels averaged to mono"), 1) << debug;
 }
 
-TEST(Clips, SilentSlicesAreDroppedButASilentFileKeepsOneClip) {
+// A quiet file (here -80 dBFS, below the -60 dBFS of a silent slice) keeps one clip: it may be
+// what the user wants to model. A file of digital silence has nothing to learn from and is
+// skipped, with one warning for all such files.
+TEST(Clips, SilentSlicesAreDroppedAQuietFileKeepsOneClipAndDigitalSilenceIsSkipped) {
   TempDir dir;
   auto tone_then_silence = test::sine(440, 16000, 1024);
   tone_then_silence.samples.resize(3 * 1024, 0.0f);
   audio::write(dir / "a.wav", tone_then_silence);
-  audio::write(dir / "b.wav", audio::Audio{std::vector<float>(500, 0.0f), 16000, 1});
+  audio::write(dir / "b.wav", test::sine(440, 16000, 500, 1.4e-4f));
+  for (const char* name : {"zero1.wav", "zero2.wav"})
+    audio::write(dir / name, audio::Audio{std::vector<float>(500, 0.0f), 16000, 1});
   auto set = load_clips(dir.path(), clip_options(1024));
   EXPECT_EQ(set.clips.size(0), 2);
+  EXPECT_EQ(set.files.size(), 2u);
   EXPECT_EQ(set.n_silent_dropped, 2);
+  EXPECT_EQ(set.n_silent_files, 2);
+
+  const std::string info = stderr_of_load(dir.path(), 1024, log::Level::kInfo);
+  EXPECT_EQ(count(info, "digital silence"), 1) << info;
+  EXPECT_EQ(count(info, "2 of 4 files skipped as digital silence (every sample zero); the first: " +
+                            (dir / "zero1.wav").string() + " (--verbose names each)"),
+            1)
+      << info;
+  const std::string debug = stderr_of_load(dir.path(), 1024, log::Level::kDebug);
+  EXPECT_EQ(count(debug, (dir / "zero2.wav").string() + ": digital silence"), 1) << debug;
+}
+
+// A folder of nothing but digital silence (or silence and unreadable files) trains nothing: an
+// input error naming the folder and what it holds, not a run on zeros.
+TEST(Clips, AFolderOfOnlySilentOrUnreadableFilesIsAnInputError) {
+  TempDir dir;
+  for (const char* name : {"zero1.wav", "zero2.wav"})
+    audio::write(dir / name, audio::Audio{std::vector<float>(500, 0.0f), 16000, 1});
+  const std::string prefix = dir.path().string() + ": no usable audio: ";
+  try {
+    load_clips(dir.path(), clip_options(1024));
+    FAIL() << "a folder of silence was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).find(prefix +
+                                         "its 2 audio files are all digital silence "
+                                         "(every sample zero; the first: " +
+                                         (dir / "zero1.wav").string() + ")"),
+              0u)
+        << e.what();
+  }
+  std::ofstream(dir / "bad.wav") << "not audio";
+  try {
+    load_clips(dir.path(), clip_options(1024));
+    FAIL() << "a folder of silence and junk was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).find(prefix + "of its 3 audio files, 1 could not be read"), 0u)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("and 2 are digital silence"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A file far shorter than a clip (a single sample, a click) is padded to a clip that is nearly
+// all silence: it trains, with one warning that counts such files and names the first.
+TEST(Clips, FilesFarShorterThanAClipAreCountedInOneWarning) {
+  TempDir dir;
+  audio::write(dir / "one.wav", audio::Audio{{0.5f}, 16000, 1});
+  audio::write(dir / "ten.wav", test::sine(440, 16000, 10));
+  audio::write(dir / "tone.wav", test::sine(440, 16000, 1000));
+  const ClipSet set = load_clips(dir.path(), clip_options(1024));
+  EXPECT_EQ(set.clips.size(0), 3);
+  EXPECT_EQ(set.n_padded, 3);
+  EXPECT_EQ(set.n_far_short, 2);
+  EXPECT_EQ(set.clips[0][0].item<float>(), 0.5f);
+
+  // A 16th of the 1024-sample clip is 64 samples, 4 ms at 16 kHz.
+  const std::string info = stderr_of_load(dir.path(), 1024, log::Level::kInfo);
+  EXPECT_EQ(count(info,
+                  "2 of 3 files shorter than 64 samples (4 ms at 16000 Hz, a 16th of a "
+                  "clip), each padded with silence to one 1024-sample clip; the first: " +
+                      (dir / "one.wav").string() + " (1 sample)"),
+            1)
+      << info;
+  const std::string debug = stderr_of_load(dir.path(), 1024, log::Level::kDebug);
+  EXPECT_EQ(count(debug, (dir / "ten.wav").string() + ": 10 samples"), 1) << debug;
 }
 
 // Unreadable files are skipped (the others are used) and summed up in one warning with the count

@@ -3,7 +3,8 @@
 // of exactly the model's length. A file shorter than a clip is padded with silence at its end
 // (a one-shot drum hit stays one clip); a longer one is sliced into consecutive clips, the last
 // padded, and slices that are silent (below `silence_dbfs`) are dropped unless a file would
-// lose every clip. This is where audio becomes tensors for training and evaluation.
+// lose every clip. A file of digital silence (every sample zero) gives no clip. This is where
+// audio becomes tensors for training and evaluation.
 #pragma once
 
 #include <torch/torch.h>
@@ -27,17 +28,21 @@ struct ClipSet {
   std::vector<std::filesystem::path> files;  ///< files read, sorted
   std::vector<int64_t> file_of_clip;         ///< index into `files` for each clip
   int64_t n_padded = 0;                      ///< files shorter than one clip
-  int64_t n_sliced = 0;                      ///< files longer than one clip
-  int64_t n_silent_dropped = 0;
-  int64_t n_unreadable = 0;  ///< files skipped with a warning (not audio, empty)
-  int64_t n_downmixed = 0;   ///< files of several channels, averaged to mono
+  int64_t n_far_short = 0;       ///< of those, files shorter than a 16th of a clip (one warning)
+  int64_t n_sliced = 0;          ///< files longer than one clip
+  int64_t n_silent_dropped = 0;  ///< silent slices of longer files, dropped
+  int64_t n_unreadable = 0;      ///< files skipped with a warning (not audio, empty)
+  int64_t n_downmixed = 0;       ///< files of several channels, averaged to mono
+  int64_t n_silent_files = 0;    ///< files of digital silence (every sample zero), skipped
 };
 
-/// Loads every audio file under `dir` (recursively). Unreadable files are skipped with a
-/// warning naming them. Files of several channels are averaged to mono, counted in one warning
-/// that names the first (each at debug level). Throws InputError when `dir` is not a folder or
-/// yields no clip ("no audio files in DIR"), UsageError for non-positive sizes. Logs one summary
-/// line.
+/// Loads every audio file under `dir` (recursively). Files that cannot be read and files of
+/// digital silence are skipped; files of several channels are averaged to mono; files shorter
+/// than a 16th of a clip are padded like the others. Each of these kinds is summed up in one
+/// warning with the count and the first file (each file is named at debug level). Throws
+/// InputError when `dir` is not a folder, holds no audio files ("no audio files"), or none that
+/// gives a clip ("no usable audio: ..." with the counts and the first file of each kind);
+/// UsageError for non-positive sizes. Logs one summary line.
 ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options);
 
 /// Cuts one mono signal into clips as load_clips does (for tests and single files).
