@@ -63,11 +63,9 @@ std::string describe(const SeganStepLosses& losses) {
   return out.str();
 }
 
-// Reads the checkpoint to resume from and takes its model and training options; `steps` and
-// `epochs` given on the command line (non-zero) extend or shorten the run. With `report`, warns
-// about the other options given that give way to the checkpoint's.
-void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& options,
-                              bool report) {
+// Takes the model and training options of the checkpoint to resume from; `steps` and `epochs`
+// given on the command line (non-zero) extend or shorten the run.
+void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& options) {
   const auto& config = reader.header().config;
   auto model = models::SeganOptions::from_json(config.at("model"));
   auto train = SeganTrainOptions::from_json(config.at("train"));
@@ -77,17 +75,26 @@ void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& o
   }
   // The loader's threads do not change the batches, so this run's setting holds.
   train.loader_threads = options.train.loader_threads;
-  if (report) {
-    const nlohmann::json asked = {{"preset", options.preset},
-                                  {"model", options.model.to_json()},
-                                  {"train", options.train.to_json()}};
-    const nlohmann::json kept = {
-        {"preset", reader.header().preset}, {"model", model.to_json()}, {"train", train.to_json()}};
-    warn_unapplied_options(reader.path(), options.given_options, asked, kept);
-  }
   options.model = model;
   options.train = train;
   options.preset = reader.header().preset;
+}
+
+// Warns about the options given for a resumed run (`asked`) that the checkpoint's replace.
+void warn_unapplied(const CheckpointReader& reader, const SeganRunOptions& asked,
+                    const SeganRunOptions& adopted) {
+  const auto config_of = [](const SeganRunOptions& options) -> nlohmann::json {
+    return {{"preset", options.preset},
+            {"model", options.model.to_json()},
+            {"train", options.train.to_json()}};
+  };
+  warn_unapplied_options(reader.path(), asked.given_options, config_of(asked), config_of(adopted));
+}
+
+// The run's first line: what runs, which on resume is the checkpoint's preset and precision.
+void log_setup(const SeganRunOptions& options) {
+  log::info("preset ", options.preset, ", device ", options.device.str(), ", precision ",
+            options.train.precision, ", ", torch::get_num_threads(), " thread(s)");
 }
 
 }  // namespace
@@ -105,8 +112,13 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   if (options.resume) {
     reader.emplace(last_path, "", options.device);
     require_resumable_kind(*reader, {"segan"});
-    adopt_checkpoint_options(*reader, options, parallel.is_main());
+    const SeganRunOptions asked = options;
+    adopt_checkpoint_options(*reader, options);
+    log_setup(options);
+    if (parallel.is_main()) warn_unapplied(*reader, asked, options);
     recorded_data = reader->header().config.value("data", nlohmann::json());
+  } else {
+    log_setup(options);
   }
   const SeganTrainOptions& train = options.train;
   train.validate();

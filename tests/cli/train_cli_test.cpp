@@ -3,6 +3,7 @@
 // --loader-threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <utility>
 
@@ -240,6 +241,29 @@ TEST(TrainCli, ResumeWarnsOnlyAboutOptionsGivenThatItDoesNotApply) {
             std::string::npos)
       << changed.err;
   EXPECT_EQ(changed.err.find("--batch-size"), std::string::npos) << changed.err;
+}
+
+// The run's first line says what runs: on --resume the checkpoint's preset and precision, not
+// those given on the command line (which the warnings after it name as not applied).
+TEST(TrainCli, ResumeOpensWithTheCheckpointsPresetAndPrecision) {
+  test::TempDir dir;
+  write_pairs(dir / "pairs", 2);
+  const auto args = tiny_train(dir, dir / "pairs", dir / "run", "1");
+  ASSERT_EQ(run_cli(args).exit_code, 0);
+
+  auto resume = tiny_train(dir, dir / "pairs", dir / "run", "2");
+  *(std::find(resume.begin(), resume.end(), "--preset") + 1) = "segan-small";
+  resume.insert(resume.end(), {"--resume", "--precision", "bf16"});
+  auto resumed = run_cli(resume);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const std::string first_line = resumed.err.substr(0, resumed.err.find('\n'));
+  EXPECT_EQ(first_line.find("rawgan: preset " + (dir / "tiny.json").string() +
+                            ", device cpu, precision fp32, "),
+            0u)
+      << resumed.err;
+  EXPECT_NE(resumed.err.find("not applied: --precision bf16 (the checkpoint's: fp32)"),
+            std::string::npos)
+      << resumed.err;
 }
 
 TEST(TrainCli, ResumeWarnsWhenGivenOtherDataThanTheRunStartedWith) {

@@ -16,7 +16,6 @@
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_run.h"
 #include "rawgan/util/error.h"
-#include "rawgan/util/log.h"
 #include "rawgan/util/preset.h"
 
 namespace rawgan::cli {
@@ -90,15 +89,15 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
     if (given(setting.option.c_str())) options.given_options.push_back(setting);
   auto context = dist::join_job(options.device, cli.dist_timeout_s);
   options.device = context->device();
-  models::check_precision(models::parse_precision(options.train.precision, "--precision"),
-                          options.device, "--precision");
+  // A resumed run takes the checkpoint's precision (checked by the trainer), not this one.
+  if (!cli.resume)
+    models::check_precision(models::parse_precision(options.train.precision, "--precision"),
+                            options.device, "--precision");
   if (cli.threads == 0 && context->is_distributed()) {
     torch::set_num_threads(dist::threads_per_process(*context));
   }
   dist::DataParallel parallel(context.get());
   options.parallel = &parallel;
-  log::info("preset ", cli.preset, ", device ", options.device.str(), ", precision ",
-            options.train.precision, ", ", torch::get_num_threads(), " thread(s)");
 
   train::SeganRunResult result;
   try {

@@ -56,9 +56,10 @@ struct SeganRunResult {
   SeganStepLosses last_losses;
 };
 
-/// Runs training as described above. Throws InputError / UsageError for bad data or options,
-/// RuntimeError when a loss diverges (no checkpoint written for that step), and Interrupted
-/// after writing last.pt when Ctrl-C is pressed.
+/// Runs training as described above. Its first line logs what runs: preset, device, precision
+/// and threads, on resume the checkpoint's preset and precision. Throws InputError / UsageError for
+/// bad data or options, RuntimeError when a loss diverges (no checkpoint written for that step),
+/// and Interrupted after writing last.pt when Ctrl-C is pressed.
 SeganRunResult run_segan_training(const SeganRunOptions& options);
 
 }  // namespace rawgan::train
