@@ -2,7 +2,11 @@
 
 #include <zip.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <vector>
 
 #include "rawgan/util/error.h"
@@ -19,10 +23,18 @@ std::string rng_to_string(const std::mt19937_64& rng) {
   return out.str();
 }
 
+// A record's name without the archive's top folder, e.g. "data/0". LibTorch names that folder
+// after the file it wrote, which for checkpoints written before they were saved through a stream
+// is the temporary name ".rawgan-<pid>-<n>": a name the user never saw.
+std::string record_name(const std::string& entry) {
+  const size_t slash = entry.find('/');
+  return slash == std::string::npos ? entry : entry.substr(slash + 1);
+}
+
 // LibTorch's archive reader skips the CRC-32 that its writer stores for every record, so a
 // checkpoint damaged in the middle (a bad disk block, a corrupted copy) would load with wrong
 // weights. libzip reads every record and checks each one's CRC before LibTorch sees the file.
-// Returns an empty string for a sound archive, otherwise why it is not.
+// Returns an empty string for a sound archive, otherwise the message that refuses it.
 std::string archive_damage(const std::filesystem::path& path) {
   int code = 0;
   zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
@@ -31,22 +43,27 @@ std::string archive_damage(const std::filesystem::path& path) {
     zip_error_init_with_code(&error, code);
     std::string reason = zip_error_strerror(&error);
     zip_error_fini(&error);
-    return reason;
+    return path.string() + ": not a rawgan checkpoint, or a damaged or truncated one (" + reason +
+           ")";
   }
   std::unique_ptr<zip_t, decltype(&zip_discard)> closer(archive, zip_discard);
   std::vector<char> buffer(1 << 20);
   const zip_int64_t entries = zip_get_num_entries(archive, 0);
   for (zip_int64_t i = 0; i < entries; ++i) {
     const char* name = zip_get_name(archive, i, 0);
-    const std::string entry = name ? name : "#" + std::to_string(i);
+    const std::string entry = name ? record_name(name) : "#" + std::to_string(i);
     zip_file_t* file = zip_fopen_index(archive, i, 0);
-    if (!file) return "record " + entry + ": " + zip_strerror(archive);
-    zip_int64_t got = 0;
-    while ((got = zip_fread(file, buffer.data(), buffer.size())) > 0) {
+    std::string reason = file ? "" : zip_strerror(archive);
+    if (file) {
+      zip_int64_t got = 0;
+      while ((got = zip_fread(file, buffer.data(), buffer.size())) > 0) {
+      }
+      if (got < 0) reason = zip_file_strerror(file);
+      if (zip_fclose(file) != 0 && reason.empty()) reason = zip_strerror(archive);
     }
-    std::string reason = got < 0 ? zip_file_strerror(file) : "";
-    if (zip_fclose(file) != 0 && reason.empty()) reason = zip_strerror(archive);
-    if (!reason.empty()) return "record " + entry + ": " + reason;
+    if (!reason.empty())
+      return path.string() + ": damaged or truncated checkpoint (record " + entry + ": " + reason +
+             ")";
   }
   return "";
 }
@@ -102,9 +119,21 @@ void CheckpointWriter::write(const std::filesystem::path& path) const {
   create_parent_folders(path);
   const std::filesystem::path temp = temporary_path_beside(path);
   std::error_code ec;
+  // Written through a stream: LibTorch names the archive's records after a file name it is
+  // given ("<stem>/data/0"), which here would be the temporary name; through a stream they are
+  // "archive/...", whatever the file is called.
+  std::ofstream out(temp, std::ios::binary);
+  if (!out)
+    throw RuntimeError(path.string() + ": cannot write checkpoint (" + std::strerror(errno) + ")");
   try {
-    archive_->save_to(temp.string());
+    archive_->save_to([&out](const void* data, size_t n_bytes) -> size_t {
+      out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n_bytes));
+      return out ? n_bytes : 0;
+    });
+    out.close();
+    if (!out) throw std::runtime_error(std::strerror(errno));
   } catch (const std::exception& e) {
+    out.close();
     std::filesystem::remove(temp, ec);
     throw RuntimeError(path.string() + ": cannot write checkpoint (" + reason_of(e) + ")");
   }
@@ -123,10 +152,7 @@ CheckpointReader::CheckpointReader(const std::filesystem::path& path,
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw InputError(path.string() + ": no such checkpoint file");
   }
-  if (const std::string damage = archive_damage(path); !damage.empty()) {
-    throw InputError(path.string() + ": not a rawgan checkpoint, or a damaged or truncated one (" +
-                     damage + ")");
-  }
+  if (const std::string damage = archive_damage(path); !damage.empty()) throw InputError(damage);
   c10::IValue value;
   try {
     archive_->load_from(path.string(), device);

@@ -187,17 +187,49 @@ TEST(Checkpoint, RefusesACheckpointDamagedInTheMiddle) {
   std::ofstream(dir / "bad.pt", std::ios::binary) << bytes;
   ASSERT_EQ(std::filesystem::file_size(dir / "bad.pt"), std::filesystem::file_size(dir / "g.pt"));
 
+  // The message names the file the user has and the record, not the temporary name the
+  // checkpoint was written under (LibTorch named its records after it: ".rawgan-<pid>-<n>/...").
   try {
     CheckpointReader(dir / "bad.pt", "segan");
     FAIL() << "a damaged checkpoint was accepted";
   } catch (const InputError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("bad.pt: not a rawgan checkpoint, or a damaged or truncated one ("),
-              std::string::npos)
+    EXPECT_EQ(
+        message.find((dir / "bad.pt").string() + ": damaged or truncated checkpoint (record "), 0u)
         << message;
     EXPECT_NE(message.find("CRC"), std::string::npos) << message;
+    EXPECT_EQ(message.find(".rawgan-"), std::string::npos) << message;
   }
   EXPECT_NO_THROW(CheckpointReader(dir / "g.pt", "segan"));
+  EXPECT_EQ(bytes.find(".rawgan-"), std::string::npos) << "the temporary name is in the file";
+}
+
+// Checkpoints written before records were named "archive/..." name them after the temporary
+// file; a damaged one is reported without that name too.
+TEST(Checkpoint, ADamagedOlderCheckpointIsReportedWithoutItsTemporaryName) {
+  test::TempDir dir;
+  const torch::Tensor weight = torch::arange(256.0f);
+  torch::serialize::OutputArchive archive;
+  archive.write("tensor/w", weight);
+  archive.save_to((dir / ".rawgan-123-4.part").string());
+  std::string bytes;
+  {
+    std::ifstream in(dir / ".rawgan-123-4.part", std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_NE(bytes.find(".rawgan-123-4/data/0"), std::string::npos) << "records named otherwise";
+  const size_t at = bytes.find(std::string(static_cast<const char*>(weight.data_ptr()), 64));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 8] ^= 0x10;
+  std::ofstream(dir / "old.pt", std::ios::binary) << bytes;
+  try {
+    CheckpointReader(dir / "old.pt", "segan");
+    FAIL() << "a damaged checkpoint was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(
+        std::string(e.what()),
+        (dir / "old.pt").string() + ": damaged or truncated checkpoint (record data/0: CRC error)");
+  }
 }
 
 TEST(Checkpoint, ArchitectureMismatchIsAnInputError) {
