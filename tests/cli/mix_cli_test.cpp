@@ -93,6 +93,43 @@ TEST(MixCli, OnlySilentCleanFilesIsBadInput) {
   EXPECT_NE(result.out.find("0 pairs written"), std::string::npos) << result.out;
 }
 
+// At --snr 100 the noise of a tone at -23 dBFS is about 0.02 of a 16-bit step: 16-bit files
+// cannot hold it (they held about 112 dB, without a word). mix says how many pairs are off and
+// by how much, and --format float32 writes pairs that hold the SNR asked.
+TEST(MixCli, SnrsThat16BitFilesCannotHoldAreReportedAndFloat32HoldsThem) {
+  test::TempDir dir;
+  audio::write(dir / "clean/tone.wav", test::sine(440, 16000, 16000, 0.1f));
+  audio::write(dir / "noise/n.wav", test::white_noise(16000, 16000, 0.1f, 1));
+  auto mix = [&](const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {
+        "mix", "--clean", (dir / "clean").string(), "--noise", (dir / "noise").string(), "--snr",
+        "100", "--out",   (dir / out).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_cli(args);
+  };
+  auto pcm16 = mix("pcm16", {});
+  ASSERT_EQ(pcm16.exit_code, 0) << pcm16.err;
+  EXPECT_NE(pcm16.err.find("1 of 1 pairs hold an SNR more than 0.1 dB from the one asked"),
+            std::string::npos)
+      << pcm16.err;
+  EXPECT_NE(pcm16.err.find("tone_n_snr100: asked 100 dB, holds "), std::string::npos) << pcm16.err;
+  EXPECT_NE(pcm16.err.find("--format float32"), std::string::npos) << pcm16.err;
+
+  auto float32 = mix("float32", {"--format", "float32"});
+  ASSERT_EQ(float32.exit_code, 0) << float32.err;
+  EXPECT_EQ(float32.err.find("SNR"), std::string::npos) << float32.err;
+  const auto clean = audio::read(dir / "float32/clean/tone_n_snr100.wav");
+  const auto noisy = audio::read(dir / "float32/noisy/tone_n_snr100.wav");
+  // float32 keeps about 24 bits of each sample (-144 dB): 100 dB is held to within 0.1 dB.
+  EXPECT_NEAR(snr_db(clean.samples, noisy.samples), 100.0, 0.1);
+
+  // At 20 dB, 16-bit files hold the SNR: no warning.
+  auto low = run_cli({"mix", "--clean", (dir / "clean").string(), "--noise",
+                      (dir / "noise").string(), "--snr", "20", "--out", (dir / "low").string()});
+  ASSERT_EQ(low.exit_code, 0) << low.err;
+  EXPECT_EQ(low.err.find("SNR"), std::string::npos) << low.err;
+}
+
 TEST(MixCli, OutputNamedLikeAnAudioFileIsRefused) {
   test::TempDir dir;
   audio::write(dir / "clean/a.wav", test::sine(300, 8000, 4000));

@@ -1,6 +1,7 @@
 // rawgan mix --clean DIR --noise DIR --snr 0,5,10,15 --out DIR [--seed N]: builds a paired
 // training set (DIR/noisy, DIR/clean) by adding random segments of noise files to clean
-// speech at SNRs drawn from the list (see rawgan/data/mix.h for the SNR definition).
+// speech at SNRs drawn from the list (see rawgan/data/mix.h for the SNR definition), as
+// 16-bit files unless --format says otherwise.
 // Like enhance, an unreadable file is skipped with a warning, the others are mixed, and the
 // exit code is 3 (bad input) when any was skipped.
 #include <algorithm>
@@ -85,9 +86,16 @@ void add_mix_command(CLI::App& root, Action& action) {
   sub->add_option("--copies", o->copies, "Mixtures per clean file")
       ->check(positive_integer())
       ->capture_default_str();
-  sub->callback([o, snr_args, &action] {
-    action = [o, snr_args] {
+  auto format = std::make_shared<std::string>("pcm16");
+  sub->add_option("--format", *format,
+                  "Encoding of both files: pcm16, pcm24 or float32 (16-bit files hold SNRs up to "
+                  "about 60 dB for speech at -20 dBFS; mix warns when a pair holds another)")
+      ->check(CLI::IsMember({"pcm16", "pcm24", "float32"}))
+      ->capture_default_str();
+  sub->callback([o, snr_args, format, &action] {
+    action = [o, snr_args, format] {
       if (!snr_args->empty()) o->snrs_db = parse_snrs_db(*snr_args);
+      o->format = audio::parse_sample_format(*format);
       return run_mix(*o);
     };
   });

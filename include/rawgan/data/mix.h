@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "rawgan/audio/audio.h"
+
 namespace rawgan::data {
 
 /// `n_samples` of `noise` starting at `offset`, wrapping around to its start as often as
@@ -28,6 +30,8 @@ constexpr const char* kMixManifest = "mix.json";
 /// SNRs mix_folders accepts, in dB.
 constexpr double kMinSnrDb = -40;
 constexpr double kMaxSnrDb = 100;
+/// How far the SNR a written pair holds may lie from the one asked before mix_folders warns.
+constexpr double kSnrToleranceDb = 0.1;
 
 struct MixOptions {
   std::filesystem::path clean_dir;
@@ -37,6 +41,9 @@ struct MixOptions {
   uint64_t seed = 0;
   /// Mixtures made of each clean file, each with its own noise file, segment and SNR.
   int64_t copies = 1;
+  /// Encoding of both files of a pair. 16-bit files hold SNRs up to about 60 dB for speech at
+  /// -20 dBFS (their rounding swamps a weaker noise); float32 holds any SNR accepted.
+  audio::SampleFormat format = audio::SampleFormat::kPcm16;
 };
 
 struct MixReport {
@@ -44,12 +51,16 @@ struct MixReport {
   int64_t n_skipped = 0;     ///< silent or empty clean files
   int64_t n_rescaled = 0;    ///< mixtures scaled down (both files alike) to avoid clipping
   int64_t n_unreadable = 0;  ///< clean or noise files that could not be read, skipped
+  int64_t n_snr_off = 0;     ///< pairs whose samples hold another SNR than asked (see below)
 };
 
 /// For every clean file (recursive, sorted), `copies` times: picks a noise file, an offset and
 /// an SNR from `snrs_db` with a generator seeded by `seed`; reads the noise at the clean
 /// file's rate in mono (looped if shorter); writes out_dir/noisy/<rel>_<noise>_snr<S>.wav and
-/// the clean file under the same name in out_dir/clean/ (mono, 16-bit, the clean file's rate).
+/// the clean file under the same name in out_dir/clean/ (mono, in `format`, the clean file's
+/// rate). A pair whose noise is a few quantisation steps or less is read back, and pairs that
+/// hold an SNR more than kSnrToleranceDb from the one asked are counted in n_snr_off and summed
+/// up in one warning that names the first.
 /// Then writes out_dir/<kMixManifest>, a JSON record of each pair written (its clean source,
 /// noise file, offset, SNR and scale), also when interrupted; pair_folders reads it so that the
 /// copies of one recording are held out for validation together.
