@@ -58,7 +58,10 @@ struct FolderRemarks {
             int64_t far_short_samples) const {
     downmixed.warn(dir, n_files, "of several channels, averaged to mono");
     unreadable.warn(dir, n_files, "skipped as unreadable (the others are used)");
-    silent.warn(dir, n_files, "skipped as digital silence (every sample zero)");
+    silent.warn(dir, n_files,
+                options.skip_digital_silence
+                    ? "skipped as digital silence (every sample zero)"
+                    : "of digital silence (every sample zero), measured as they are");
     char duration_ms[32];
     std::snprintf(duration_ms, sizeof duration_ms, "%.3g",
                   1000.0 * far_short_samples / options.sample_rate_hz);
@@ -178,8 +181,9 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
     if (std::all_of(audio.samples.begin(), audio.samples.end(), [](float x) { return x == 0; })) {
       remarks.silent.add(path.string(), path.string() + ": digital silence (every sample zero at " +
                                             std::to_string(options.sample_rate_hz) +
-                                            " Hz in mono); skipped");
-      continue;
+                                            " Hz in mono)" +
+                                            (options.skip_digital_silence ? "; skipped" : ""));
+      if (options.skip_digital_silence) continue;
     }
     const int64_t n_frames = audio.n_frames();
     const std::string length = std::to_string(n_frames) + (n_frames == 1 ? " sample" : " samples");

@@ -53,6 +53,34 @@ TEST(EvalGenCli, ReportsDiversitiesAndFrechetDistance) {
   EXPECT_LT(figure(same.out, "frechet_distance_db2"), 1e-3 * apart);
 }
 
+// Generated clips of digital silence are what the generator made: they are measured, and named
+// in one warning, where real clips of silence are skipped as in training.
+TEST(EvalGenCli, SilentGeneratedClipsAreMeasuredAndSilentRealOnesSkipped) {
+  TempDir dir;
+  const audio::Audio silence{std::vector<float>(16384, 0.0f), 16000, 1};
+  for (int f = 0; f < 2; ++f) {
+    audio::write(dir / "real" / ("t" + std::to_string(f) + ".wav"),
+                 sine(250.0 * (f + 1), 16000, 16384));
+    audio::write(dir / "fake" / ("n" + std::to_string(f) + ".wav"),
+                 white_noise(16000, 16384, 0.1f, static_cast<uint32_t>(f)));
+  }
+  audio::write(dir / "real" / "zero.wav", silence);
+  audio::write(dir / "fake" / "zero.wav", silence);
+  auto result = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
+                         (dir / "fake").string(), "--threads", "1"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(figure(result.out, "real_clips"), 2);
+  EXPECT_EQ(figure(result.out, "generated_clips"), 3);
+  EXPECT_NE(result.err.find((dir / "real").string() +
+                            ": 1 of 3 files skipped as digital silence (every sample zero)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find((dir / "fake").string() +
+                            ": 1 of 3 files of digital silence (every sample zero), measured"),
+            std::string::npos)
+      << result.err;
+}
+
 // --json FILE, as in eval and bench: the same figures as stdout, in a file; a path that would
 // overwrite one of the clips or a non-report file is refused before any work.
 TEST(EvalGenCli, JsonFileHoldsTheFiguresOfStdoutAndInputsAreRefused) {

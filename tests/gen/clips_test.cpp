@@ -115,6 +115,13 @@ TEST(Clips, SilentSlicesAreDroppedAQuietFileKeepsOneClipAndDigitalSilenceIsSkipp
       << info;
   const std::string debug = stderr_of_load(dir.path(), 1024, log::Level::kDebug);
   EXPECT_EQ(count(debug, (dir / "zero2.wav").string() + ": digital silence"), 1) << debug;
+
+  // A generator's output is measured whole: its silent files are kept, one clip each.
+  ClipOptions keep = clip_options(1024);
+  keep.skip_digital_silence = false;
+  const ClipSet kept = load_clips(dir.path(), keep);
+  EXPECT_EQ(kept.clips.size(0), 4);
+  EXPECT_EQ(kept.n_silent_files, 2);
 }
 
 // A folder of nothing but digital silence (or silence and unreadable files) trains nothing: an

@@ -36,10 +36,13 @@ struct SetFigures {
   train::FeatureStats stats;
 };
 
-SetFigures measure(const std::string& dir, const EvalGenOptions& options) {
+// `generated`: the set is a generator's output, measured whole; clips of digital silence are
+// part of it (a real set skips them, as training does).
+SetFigures measure(const std::string& dir, const EvalGenOptions& options, bool generated) {
   data::ClipOptions clip_options;
   clip_options.sample_rate_hz = options.sample_rate_hz;
   clip_options.clip_samples = options.clip_samples;
+  clip_options.skip_digital_silence = !generated;
   auto clips = data::load_clips(dir, clip_options).clips;
   train::LogMelOptions features;
   features.sample_rate_hz = options.sample_rate_hz;
@@ -73,8 +76,8 @@ int run_eval_gen(const EvalGenOptions& options) {
     check_report_path("--json", options.json, inputs);
   }
   train::set_thread_count(options.n_threads);
-  const SetFigures real = measure(options.real_dir, options);
-  const SetFigures generated = measure(options.generated_dir, options);
+  const SetFigures real = measure(options.real_dir, options, false);
+  const SetFigures generated = measure(options.generated_dir, options, true);
   const double frechet = train::frechet_distance(real.stats, generated.stats);
   if (real.n_clips < 2 || generated.n_clips < 2)
     log::warn("diversity needs at least 2 clips per set; a set of 1 scores 0");

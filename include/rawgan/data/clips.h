@@ -3,8 +3,8 @@
 // of exactly the model's length. A file shorter than a clip is padded with silence at its end
 // (a one-shot drum hit stays one clip); a longer one is sliced into consecutive clips, the last
 // padded, and slices that are silent (below `silence_dbfs`) are dropped unless a file would
-// lose every clip. A file of digital silence (every sample zero) gives no clip. This is where
-// audio becomes tensors for training and evaluation.
+// lose every clip. A file of digital silence (every sample zero) gives no clip unless asked to.
+// This is where audio becomes tensors for training and evaluation.
 #pragma once
 
 #include <torch/torch.h>
@@ -21,6 +21,9 @@ struct ClipOptions {
   int64_t clip_samples = 16384;
   int64_t max_clips_per_file = 0;  ///< 0: no limit; otherwise the first N slices of a file
   double silence_dbfs = -60.0;     ///< RMS under which a slice counts as silent
+  /// Skip files of digital silence (every sample zero), as training data; false keeps them,
+  /// each as one silent clip (a generator's output to be measured as it is).
+  bool skip_digital_silence = true;
 };
 
 struct ClipSet {
@@ -37,12 +40,12 @@ struct ClipSet {
 };
 
 /// Loads every audio file under `dir` (recursively). Files that cannot be read and files of
-/// digital silence are skipped; files of several channels are averaged to mono; files shorter
-/// than a 16th of a clip are padded like the others. Each of these kinds is summed up in one
-/// warning with the count and the first file (each file is named at debug level). Throws
-/// InputError when `dir` is not a folder, holds no audio files ("no audio files"), or none that
-/// gives a clip ("no usable audio: ..." with the counts and the first file of each kind);
-/// UsageError for non-positive sizes. Logs one summary line.
+/// digital silence (unless `skip_digital_silence` is false) are skipped; files of several channels
+/// are averaged to mono; files shorter than a 16th of a clip are padded like the others. Each of
+/// these kinds is summed up in one warning with the count and the first file (each file is named at
+/// debug level). Throws InputError when `dir` is not a folder, holds no audio files ("no audio
+/// files"), or none that gives a clip ("no usable audio: ..." with the counts and the first file of
+/// each kind); UsageError for non-positive sizes. Logs one summary line.
 ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options);
 
 /// Cuts one mono signal into clips as load_clips does (for tests and single files).
