@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 
+#include "rawgan/audio/files.h"
 #include "support/test_support.h"
 
 namespace rawgan::test {
@@ -41,10 +42,11 @@ class GenerateCli : public ::testing::Test {
 };
 TempDir* GenerateCli::dir_ = nullptr;
 
+// Every entry of `dir` but the marker of an output folder (audio::kOutputMarker).
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir))
-    files.push_back(entry.path());
+    if (entry.path().filename() != audio::kOutputMarker) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -61,6 +63,8 @@ TEST_F(GenerateCli, WritesNClipsOfTheRequestedLength) {
     EXPECT_EQ(info.n_frames, 1000);
     EXPECT_EQ(info.sample_rate_hz, 16000);
   }
+  // Marked as generate's outputs, so that a search of a folder above leaves them out.
+  EXPECT_EQ(audio::output_folder_writer(out.path()), "rawgan generate");
   TempDir full;
   ASSERT_EQ(
       run_cli({"generate", "--model", model(), "-n", "1", "-o", full.path().string()}).exit_code,

@@ -183,6 +183,7 @@ int run_generate(const GenerateOptions& options) {
     latents = sampler.random_latents(options.n_clips, seed);
   }
 
+  audio::mark_output_folder(out_dir, "generate");
   Progress progress("generate", latents.size(0), "clips");
   int64_t n_clipped = 0;
   for (int64_t start = 0; start < latents.size(0); start += options.batch_size) {

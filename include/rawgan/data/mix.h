@@ -49,7 +49,8 @@ struct MixReport {
 /// For every clean file (recursive, sorted), `copies` times: picks a noise file, an offset and
 /// an SNR from `snrs_db` with a generator seeded by `seed`; reads the noise at the clean
 /// file's rate in mono (looped if shorter); writes out_dir/noisy/<rel>_<noise>_snr<S>.wav and
-/// the clean file under the same name in out_dir/clean/ (mono, 16-bit, the clean file's rate).
+/// the clean file under the same name in out_dir/clean/ (mono, 16-bit, the clean file's rate);
+/// both folders are marked as mix's outputs first (audio::mark_output_folder).
 /// Then writes out_dir/<kMixManifest>, a JSON record of each pair written (its clean source,
 /// noise file, offset, SNR and scale), also when interrupted; pair_folders reads it so that the
 /// copies of one recording are held out for validation together.
