@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <sys/wait.h>
 
@@ -130,6 +133,24 @@ TEST_F(GenerateCli, NonPositiveLengthAndBadInterpolationStepsAreRefused) {
   EXPECT_NE(many.err.find("-n: expected at most 1000000 clips in one run"), std::string::npos)
       << many.err;
   EXPECT_TRUE(files_in(out.path()).empty());
+}
+
+// Counts are refused while parsing, naming the option and what it takes (--batch-size 0 read
+// "batch size must be > 0, got 0", after the model was loaded); no model is needed to see it.
+TEST(GenerateCliOptions, CountsMustBePositiveIntegersNamingTheOption) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--batch-size", "0"}, {"--batch-size", "-1"}, {"--batch-size", "1.5"}, {"-n", "0"},
+      {"-n", "-3"},          {"--length", "0"},      {"--length", "-5"}};
+  for (const auto& [option, value] : cases) {
+    auto result = run_cli({"generate", "--model", (dir / "absent.pt").string(), "-o",
+                           (dir / "out").string(), option, value});
+    EXPECT_EQ(result.exit_code, 2) << option << " " << value;
+    EXPECT_NE(result.err.find(option + ": must be a positive integer, got '" + value + "'"),
+              std::string::npos)
+        << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
 
 TEST_F(GenerateCli, GriffinLimBelowOneIsRefusedAndIgnoredWithAWarningForWaveGan) {
