@@ -142,8 +142,11 @@ void add_train_command(CLI::App& root, Action& action) {
   sub->add_option("-o,--out,--output", o->out, "Run folder: receives last.pt and best.pt")
       ->required();
   sub->add_option("--preset", o->preset, "Model preset name or .json path")->capture_default_str();
-  auto* steps = sub->add_option("--steps", o->steps, "Optimiser steps in total");
-  sub->add_option("--epochs", o->epochs, "Passes over the training windows")->excludes(steps);
+  auto* steps =
+      sub->add_option("--steps", o->steps, "Optimiser steps in total")->check(positive_integer());
+  sub->add_option("--epochs", o->epochs, "Passes over the training windows")
+      ->check(positive_integer())
+      ->excludes(steps);
   sub->add_option("--device", o->device, "auto, cpu or cuda[:N]")->capture_default_str();
   sub->add_flag("--resume", o->resume,
                 "Continue the run in --out from its last.pt, with its model and training options "
