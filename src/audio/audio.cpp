@@ -21,6 +21,18 @@ double to_dbfs(double amplitude) {
   return amplitude > 0 ? 20.0 * std::log10(amplitude) : -std::numeric_limits<double>::infinity();
 }
 
+void require_samples(const std::filesystem::path& path, const FileInfo& info) {
+  if (info.n_frames <= 0) throw InputError(path.string() + ": has no samples");
+}
+
+void require_whole(const std::filesystem::path& path, const FileInfo& info, int64_t n_read) {
+  if (n_read != info.n_frames) {
+    throw InputError(path.string() + ": truncated: header promises " +
+                     std::to_string(info.n_frames) + " frames, file holds " +
+                     std::to_string(n_read));
+  }
+}
+
 }  // namespace
 
 FileInfo probe(const std::filesystem::path& path) {
@@ -30,19 +42,30 @@ FileInfo probe(const std::filesystem::path& path) {
 Audio read(const std::filesystem::path& path) {
   FileReader reader(path);
   const FileInfo& info = reader.info();
-  if (info.n_frames <= 0) throw InputError(path.string() + ": has no samples");
+  require_samples(path, info);
 
   Audio audio;
   audio.sample_rate_hz = info.sample_rate_hz;
   audio.n_channels = info.n_channels;
   audio.samples.resize(static_cast<size_t>(info.n_frames) * info.n_channels);
-  int64_t n_read = reader.read(audio.samples.data(), info.n_frames);
-  if (n_read != info.n_frames) {
-    throw InputError(path.string() + ": truncated: header promises " +
-                     std::to_string(info.n_frames) + " frames, file holds " +
-                     std::to_string(n_read));
-  }
+  require_whole(path, info, reader.read(audio.samples.data(), info.n_frames));
   return audio;
+}
+
+FileInfo check_readable(const std::filesystem::path& path) {
+  constexpr int64_t kBlockFrames = 65536;
+  FileReader reader(path);
+  const FileInfo info = reader.info();
+  require_samples(path, info);
+  std::vector<float> block(static_cast<size_t>(kBlockFrames) * info.n_channels);
+  int64_t n_read = 0;
+  while (n_read < info.n_frames) {
+    const int64_t n = reader.read(block.data(), std::min(kBlockFrames, info.n_frames - n_read));
+    if (n == 0) break;
+    n_read += n;
+  }
+  require_whole(path, info, n_read);
+  return info;
 }
 
 Audio to_mono(const Audio& audio) {

@@ -3,18 +3,23 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <fstream>
 #include <map>
 #include <string>
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/log.h"
+#include "rawgan/util/text_file.h"
 
 namespace rawgan::audio {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// The marker's first line up to the command's name.
+constexpr const char* kMarkerOpening = "This folder holds the outputs of '";
 
 std::string lower_extension(const fs::path& path) {
   std::string ext = path.extension().string();
@@ -44,6 +49,28 @@ bool is_audio_file(const fs::path& path) {
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 
+void mark_output_folder(const fs::path& folder, const std::string& command) {
+  write_text_file(folder / kOutputMarker,
+                  std::string(kMarkerOpening) + "rawgan " + command + "'.\n" +
+                      "rawgan leaves this folder out when it searches a folder above it for "
+                      "input audio,\nso that one command's outputs do not become another's "
+                      "inputs on a rerun.\nGive this folder itself as an input to read it.\n",
+                  "the output folder's marker");
+}
+
+std::string output_folder_writer(const fs::path& folder) {
+  std::error_code ec;
+  if (!fs::exists(folder / kOutputMarker, ec)) return "";
+  std::ifstream in(folder / kOutputMarker);
+  std::string line;
+  std::getline(in, line);
+  const std::string opening = kMarkerOpening;
+  const size_t end = line.rfind("'.");
+  if (line.rfind(opening, 0) != 0 || end == std::string::npos || end <= opening.size())
+    return "rawgan";
+  return line.substr(opening.size(), end - opening.size());
+}
+
 std::vector<fs::path> find_audio_files(const fs::path& dir, const fs::path& skipped) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw InputError(dir.string() + ": no such folder");
@@ -51,11 +78,23 @@ std::vector<fs::path> find_audio_files(const fs::path& dir, const fs::path& skip
   std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
        ++it) {
-    if (skipping && it->is_directory(ec) && fs::equivalent(it->path(), skipped, ec)) {
+    if (!it->is_directory(ec)) {
+      if (it->is_regular_file(ec) && is_audio_file(it->path())) files.push_back(it->path());
+      continue;
+    }
+    // A linked folder is not entered (the iterator follows no links): nothing to leave out.
+    if (it->is_symlink(ec)) continue;
+    if (skipping && fs::equivalent(it->path(), skipped, ec)) {
       it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && is_audio_file(it->path())) files.push_back(it->path());
+    // Another command's outputs: a rerun of that command would otherwise read them here.
+    const std::string writer = output_folder_writer(it->path());
+    if (!writer.empty()) {
+      log::info(it->path().string(), ": not searched for inputs: it holds the outputs of '", writer,
+                "' (its ", kOutputMarker, " file says so); give it as an input to read it");
+      it.disable_recursion_pending();
+    }
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -83,6 +122,17 @@ void ensure_output_folder(const fs::path& folder, const std::string& option) {
     throw UsageError(option + " " + folder.string() +
                      ": expected an output folder, got a name ending in " +
                      folder.extension().string() + " (a folder of that name would be made)");
+}
+
+void mark_planned_output_folder(const std::vector<FileJob>& jobs, const fs::path& output,
+                                const std::string& command) {
+  // In a folder every output is a path inside `output`; a single output file is `output`.
+  if (jobs.size() == 1 && jobs[0].output == output) return;
+  // A folder holding this run's inputs (`-o recs` for inputs in recs/noisy) is no folder of
+  // outputs: marked, it would hide those inputs from searches above it.
+  for (const FileJob& job : jobs)
+    if (is_same_or_inside(job.input, output)) return;
+  mark_output_folder(output, command);
 }
 
 std::vector<FileJob> plan_file_jobs(const std::vector<fs::path>& inputs, const fs::path& output) {

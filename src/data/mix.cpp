@@ -236,6 +236,9 @@ MixReport mix_folders(const MixOptions& options) {
   NoiseBank noises(options.noise_dir, report.n_unreadable);
   std::mt19937_64 rng(options.seed);
 
+  for (const char* half : {"noisy", "clean"})
+    audio::mark_output_folder(options.out_dir / half, "mix");
+
   nlohmann::json written = nlohmann::json::array();
   WrittenSnrCheck snr_check(options.format);
   Progress progress("mixing", static_cast<int64_t>(clean_files.size()), "files");

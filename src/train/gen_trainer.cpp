@@ -248,6 +248,14 @@ void GenTrainer::set_up() {
   torch::manual_seed(train_.seed);
   data_rng_.seed(train_.seed);
   models_ = make_gen_models(config_["model"]);
+  // BEGAN's discriminator is an autoencoder of WaveGAN's layers: say where BEGAN was asked for.
+  if (train_.step.loss == GanLoss::kBegan && models_.kind != "wavegan") {
+    throw UsageError((options_.loss.empty() ? options_.preset + ": \"loss\": \"began\""
+                                            : std::string("--loss began")) +
+                     ": BEGAN works with WaveGAN presets only (its autoencoder discriminator is "
+                     "one-dimensional), not with " +
+                     models_.kind + " (preset " + options_.preset + ")");
+  }
   config_["model"] = models_.kind == "wavegan" ? models::to_json(models_.wavegan)
                                                : models::to_json(models_.specgan);
   stepper_ = std::make_unique<GenStep>(models_, train_.step, device_, &parallel_);

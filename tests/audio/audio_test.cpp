@@ -191,6 +191,36 @@ TEST(Read, NeverScalesByTheFilesPeak) {
   EXPECT_NEAR(measure_levels(read(dir / "quiet.wav")).peak_dbfs, -40.0, 0.01);
 }
 
+// check_readable reads a file through as read does, in blocks, and refuses what read refuses
+// with the same message: a NaN past its first block (65536 frames) included.
+TEST(CheckReadable, RefusesWhatReadRefusesWithTheSameMessage) {
+  TempDir dir;
+  Audio long_mono = test::sine(440, 16000, 100000);
+  write(dir / "good.wav", long_mono);
+  const FileInfo info = check_readable(dir / "good.wav");
+  EXPECT_EQ(info.n_frames, 100000);
+  EXPECT_EQ(info.sample_rate_hz, 16000);
+
+  long_mono.samples[70000] = std::numeric_limits<float>::quiet_NaN();
+  test::write_raw_float_wav(dir / "nan.wav", long_mono);
+  std::ofstream(dir / "text.wav") << "this is not audio at all";
+  write(dir / "empty.wav", Audio{{}, 16000, 1});
+  for (const char* name : {"nan.wav", "text.wav", "empty.wav", "missing.wav"}) {
+    std::string from_read;
+    try {
+      read(dir / name);
+    } catch (const InputError& e) {
+      from_read = e.what();
+    }
+    try {
+      check_readable(dir / name);
+      ADD_FAILURE() << name << " passed the check";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.what(), from_read) << name;
+    }
+  }
+}
+
 TEST(Read, RefusesMissingAndNonAudioFilesByName) {
   TempDir dir;
   EXPECT_THROW(

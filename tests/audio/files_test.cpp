@@ -56,6 +56,55 @@ TEST(Files, AnOutputFolderInsideTheInputIsLeftOutOfTheSearch) {
   EXPECT_THROW(plan_file_jobs({dir / "in"}, dir / "in"), UsageError);
 }
 
+// One command's outputs inside another's input folder: `baseline recs -o recs/clean`, then
+// `enhance recs -o recs/enh` must not take recs/clean's files as inputs. A marked folder given
+// as the input itself is still read.
+TEST(Files, MarkedOutputFoldersAreLeftOutOfSearchesAboveThem) {
+  test::TempDir dir;
+  write(dir / "recs" / "x.wav", test::sine(440, 8000, 10));
+  write(dir / "recs" / "clean" / "x.wav", test::sine(440, 8000, 10));
+  write(dir / "recs" / "clean" / "deep" / "y.wav", test::sine(440, 8000, 10));
+  EXPECT_EQ(find_audio_files(dir / "recs").size(), 3u);
+  EXPECT_EQ(output_folder_writer(dir / "recs" / "clean"), "");
+
+  mark_output_folder(dir / "recs" / "clean", "baseline");
+  EXPECT_EQ(output_folder_writer(dir / "recs" / "clean"), "rawgan baseline");
+  const auto files = find_audio_files(dir / "recs");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0], dir / "recs" / "x.wav");
+  auto jobs = plan_file_jobs({dir / "recs"}, dir / "recs" / "enh");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].input, dir / "recs" / "x.wav");
+
+  // Given as the input itself, the marked folder is read, subfolders included.
+  EXPECT_EQ(find_audio_files(dir / "recs" / "clean").size(), 2u);
+  EXPECT_EQ(plan_file_jobs({dir / "recs" / "clean"}, dir / "recs" / "clean2").size(), 2u);
+
+  // Any marker counts, also one another tool rewrote.
+  std::ofstream(dir / "recs" / "clean" / kOutputMarker) << "edited";
+  EXPECT_EQ(output_folder_writer(dir / "recs" / "clean"), "rawgan");
+  EXPECT_EQ(find_audio_files(dir / "recs").size(), 1u);
+}
+
+TEST(Files, OnlyAFolderOfOutputsIsMarked) {
+  test::TempDir dir;
+  write(dir / "in" / "x.wav", test::sine(440, 8000, 10));
+  auto folder = plan_file_jobs({dir / "in"}, dir / "out");
+  mark_planned_output_folder(folder, dir / "out", "enhance");
+  EXPECT_EQ(output_folder_writer(dir / "out"), "rawgan enhance");
+  auto one_file = plan_file_jobs({dir / "in" / "x.wav"}, dir / "single" / "clean.wav");
+  mark_planned_output_folder(one_file, dir / "single" / "clean.wav", "enhance");
+  EXPECT_FALSE(std::filesystem::exists(dir / "single"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "single" / "clean.wav" / kOutputMarker));
+  auto file_into_folder = plan_file_jobs({dir / "in" / "x.wav"}, dir / "folder");
+  mark_planned_output_folder(file_into_folder, dir / "folder", "baseline");
+  EXPECT_EQ(output_folder_writer(dir / "folder"), "rawgan baseline");
+  // Outputs written around the inputs: the folder also holds inputs, and stays unmarked.
+  auto around = plan_file_jobs({dir / "in"}, dir.path());
+  mark_planned_output_folder(around, dir.path(), "baseline");
+  EXPECT_EQ(output_folder_writer(dir.path()), "");
+}
+
 TEST(Files, SameOrInsideComparesResolvedFolders) {
   test::TempDir dir;
   std::filesystem::create_directories(dir / "a" / "b");

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
 #include "support/test_support.h"
 
 namespace rawgan {
@@ -114,14 +115,45 @@ TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {
       << result.err;
   EXPECT_NE(result.err.find("1 of 2 files could not be read"), std::string::npos) << result.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "out/good.wav"));
-  // Nothing for the bad file, not even a temporary file.
-  EXPECT_EQ(test::n_entries(dir / "out"), 1u);
+  // Nothing for the bad file, not even a temporary file: the good file and the folder's marker.
+  EXPECT_TRUE(std::filesystem::exists(dir / "out" / audio::kOutputMarker));
+  EXPECT_EQ(test::n_entries(dir / "out"), 2u);
 
   // The bad file alone: no audio processed, so no real-time factor (it read 1.3e+06).
   auto only_bad =
       run_cli({"baseline", (dir / "in/bad.wav").string(), "-o", (dir / "out2/bad.wav").string()});
   EXPECT_EQ(only_bad.exit_code, 3) << only_bad.err;
   EXPECT_EQ(only_bad.err.find("real-time factor"), std::string::npos) << only_bad.err;
+}
+
+// `baseline recs -o recs/clean` then another command on recs: the second must not take
+// recs/clean's outputs as inputs, and says why it leaves them out; the outputs given as an
+// input themselves are read (by baseline and eval alike).
+TEST(BaselineCli, OutputsOfAnotherCommandInsideTheInputAreNotRead) {
+  test::TempDir dir;
+  audio::write(dir / "recs/a.wav", noisy_tone(16000, 8000, 1, 6));
+  auto wiener = run_cli({"baseline", (dir / "recs").string(), "-o", (dir / "recs/clean").string()});
+  ASSERT_EQ(wiener.exit_code, 0) << wiener.err;
+  EXPECT_EQ(audio::output_folder_writer(dir / "recs/clean"), "rawgan baseline");
+
+  auto specsub = run_cli({"baseline", "--method", "specsub", (dir / "recs").string(), "-o",
+                          (dir / "recs/specsub").string()});
+  ASSERT_EQ(specsub.exit_code, 0) << specsub.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "recs/specsub/a.wav"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "recs/specsub/clean")) << "outputs read as inputs";
+  EXPECT_NE(specsub.err.find((dir / "recs/clean").string() +
+                             ": not searched for inputs: it holds the outputs of 'rawgan "
+                             "baseline'"),
+            std::string::npos)
+      << specsub.err;
+
+  auto again = run_cli(
+      {"baseline", (dir / "recs/clean").string(), "-o", (dir / "recs/clean2").string(), "--quiet"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "recs/clean2/a.wav"));
+  auto eval = run_cli({"eval", "--clean", (dir / "recs").string(), "--system",
+                       "wiener=" + (dir / "recs/clean").string(), "--quiet"});
+  EXPECT_EQ(eval.exit_code, 0) << eval.err;
 }
 
 // A file at a rate the enhancers cannot take is this file's fault: it is named and skipped, the

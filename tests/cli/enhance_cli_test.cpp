@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rawgan/audio/audio.h"
+#include "rawgan/audio/files.h"
 #include "support/test_support.h"
 
 namespace rawgan::test {
@@ -137,8 +138,9 @@ TEST_F(EnhanceCli, AFileWithNanSamplesIsSkippedAsBadInput) {
   // clip the good file).
   EXPECT_EQ(result.err.find((work / "out" / "bad.wav").string()), std::string::npos) << result.err;
   EXPECT_TRUE(fs::exists(work / "out" / "good.wav"));
-  // Nothing for the bad file, not even a temporary file.
-  EXPECT_EQ(test::n_entries(work / "out"), 1u);
+  // Nothing for the bad file, not even a temporary file: the good file and the folder's marker.
+  EXPECT_TRUE(fs::exists(work / "out" / audio::kOutputMarker));
+  EXPECT_EQ(test::n_entries(work / "out"), 2u);
 }
 
 TEST_F(EnhanceCli, ErrorsNameTheFileOrOption) {

@@ -4,9 +4,13 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <sys/wait.h>
 
+#include "rawgan/audio/files.h"
 #include "support/test_support.h"
 
 namespace rawgan::test {
@@ -41,10 +45,11 @@ class GenerateCli : public ::testing::Test {
 };
 TempDir* GenerateCli::dir_ = nullptr;
 
+// Every entry of `dir` but the marker of an output folder (audio::kOutputMarker).
 std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir))
-    files.push_back(entry.path());
+    if (entry.path().filename() != audio::kOutputMarker) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -61,6 +66,8 @@ TEST_F(GenerateCli, WritesNClipsOfTheRequestedLength) {
     EXPECT_EQ(info.n_frames, 1000);
     EXPECT_EQ(info.sample_rate_hz, 16000);
   }
+  // Marked as generate's outputs, so that a search of a folder above leaves them out.
+  EXPECT_EQ(audio::output_folder_writer(out.path()), "rawgan generate");
   TempDir full;
   ASSERT_EQ(
       run_cli({"generate", "--model", model(), "-n", "1", "-o", full.path().string()}).exit_code,
@@ -126,6 +133,24 @@ TEST_F(GenerateCli, NonPositiveLengthAndBadInterpolationStepsAreRefused) {
   EXPECT_NE(many.err.find("-n: expected at most 1000000 clips in one run"), std::string::npos)
       << many.err;
   EXPECT_TRUE(files_in(out.path()).empty());
+}
+
+// Counts are refused while parsing, naming the option and what it takes (--batch-size 0 read
+// "batch size must be > 0, got 0", after the model was loaded); no model is needed to see it.
+TEST(GenerateCliOptions, CountsMustBePositiveIntegersNamingTheOption) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--batch-size", "0"}, {"--batch-size", "-1"}, {"--batch-size", "1.5"}, {"-n", "0"},
+      {"-n", "-3"},          {"--length", "0"},      {"--length", "-5"}};
+  for (const auto& [option, value] : cases) {
+    auto result = run_cli({"generate", "--model", (dir / "absent.pt").string(), "-o",
+                           (dir / "out").string(), option, value});
+    EXPECT_EQ(result.exit_code, 2) << option << " " << value;
+    EXPECT_NE(result.err.find(option + ": must be a positive integer, got '" + value + "'"),
+              std::string::npos)
+        << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "out"));
 }
 
 TEST_F(GenerateCli, GriffinLimBelowOneIsRefusedAndIgnoredWithAWarningForWaveGan) {

@@ -80,6 +80,22 @@ TEST(MixCli, UnreadableFilesAreSkippedNamedAndCounted) {
   EXPECT_EQ(audio::find_audio_files(dir / "out" / "noisy").size(), 1u);
 }
 
+// noisy/ and clean/ are marked as outputs: a later command on a folder above them (a rerun of
+// mix with --clean there, enhance, training) leaves them out; given themselves, they are read.
+TEST(MixCli, PairFoldersAreMarkedAsOutputs) {
+  test::TempDir dir;
+  audio::write(dir / "clean/a.wav", test::sine(300, 8000, 4000));
+  audio::write(dir / "noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  auto result = run_cli({"mix", "--clean", (dir / "clean").string(), "--noise",
+                         (dir / "noise").string(), "--out", (dir / "out").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const char* half : {"noisy", "clean"}) {
+    EXPECT_EQ(audio::output_folder_writer(dir / "out" / half), "rawgan mix") << half;
+    EXPECT_EQ(audio::find_audio_files(dir / "out" / half).size(), 1u) << half;
+  }
+  EXPECT_TRUE(audio::find_audio_files(dir / "out").empty());
+}
+
 // Only silent speech: no pair is written, and the exit code says so (it was 0).
 TEST(MixCli, OnlySilentCleanFilesIsBadInput) {
   test::TempDir dir;

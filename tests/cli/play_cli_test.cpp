@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <limits>
 #include <regex>
 
 #include "play/virtual_alsa.h"
@@ -127,6 +129,40 @@ TEST(PlayCli, WithoutAUsableDeviceExitsWithAClearMessage) {
   EXPECT_EQ(absent.exit_code, 3) << absent.err;
   EXPECT_NE(absent.err.find("absent.wav"), std::string::npos) << absent.err;
   EXPECT_EQ(absent.err.find("no default audio output device"), std::string::npos) << absent.err;
+}
+
+// Like audition, enhance and baseline, play refuses a file holding NaN or infinite samples as
+// bad input (exit 3), naming it: before the device is opened (so without any device) and
+// before the first file plays. It used to look at the headers only and fail on the device.
+TEST(PlayCli, AFileWithNanOrInfiniteSamplesIsRefusedBeforeTheDevice) {
+  TempDir dir;
+  VirtualAlsa alsa(dir.path());
+  RAWGAN_REQUIRE_PORTAUDIO();
+  audio::write(dir / "a.wav", offset_tone(8000, 1, 800));
+  audio::Audio bad = offset_tone(8000, 1, 800);
+  bad.samples[100] = std::numeric_limits<float>::quiet_NaN();
+  write_raw_float_wav(dir / "nan.wav", bad);
+  bad.samples[100] = std::numeric_limits<float>::infinity();
+  write_raw_float_wav(dir / "inf.wav", bad);
+
+  for (const char* name : {"nan.wav", "inf.wav"}) {
+    CliResult later = run_cli({"play", (dir / "a.wav").string(), (dir / name).string(),
+                               "--output-device", "rawgan_test_out"});
+    EXPECT_EQ(later.exit_code, 3) << later.err;
+    EXPECT_NE(later.err.find(std::string(name) + ": contains NaN or infinite samples"),
+              std::string::npos)
+        << later.err;
+    EXPECT_EQ(later.out.find("played"), std::string::npos) << later.out;
+  }
+
+  // No device at all (ALSA's own configuration alone): still the file's fault, exit 3.
+  std::ofstream(dir / "bare.conf") << "</usr/share/alsa/alsa.conf>\n";
+  setenv("ALSA_CONFIG_PATH", (dir / "bare.conf").c_str(), 1);
+  CliResult none = run_cli({"play", (dir / "nan.wav").string()});
+  EXPECT_EQ(none.exit_code, 3) << none.err;
+  EXPECT_NE(none.err.find("nan.wav: contains NaN or infinite samples"), std::string::npos)
+      << none.err;
+  EXPECT_EQ(none.err.find("no default audio output device"), std::string::npos) << none.err;
 }
 
 TEST(PlayCli, MissingFileIsAnInputError) {

@@ -227,6 +227,44 @@ TEST(TrainGenCli, SilentClipsAreBadInputAndAFarShortClipIsWarnedAbout) {
       << one.err;
 }
 
+// BEGAN's discriminator is an autoencoder of WaveGAN's layers: with SpecGAN it is refused
+// before any data is read, naming where it was asked for; train (SEGAN) takes no --loss at
+// all and says so; the help says which models take began.
+TEST(TrainGenCli, BeganIsRefusedWhereItDoesNotApply) {
+  TempDir dir;
+  make_clips(dir / "clips");
+  auto specgan = run_cli({"train-gen", "--clips", (dir / "clips").string(), "--preset",
+                          "specgan-small", "--out", (dir / "run").string(), "--loss", "began"});
+  EXPECT_EQ(specgan.exit_code, 2);
+  EXPECT_NE(specgan.err.find("--loss began: BEGAN works with WaveGAN presets only"),
+            std::string::npos)
+      << specgan.err;
+  EXPECT_NE(specgan.err.find("not with specgan (preset specgan-small)"), std::string::npos)
+      << specgan.err;
+
+  std::ofstream(dir / "began.json")
+      << R"({"kind": "specgan", "model": {}, "train": {"loss": "began"}})";
+  auto preset = run_cli({"train-gen", "--clips", (dir / "clips").string(), "--preset",
+                         (dir / "began.json").string(), "--out", (dir / "run").string()});
+  EXPECT_EQ(preset.exit_code, 2);
+  EXPECT_NE(preset.err.find((dir / "began.json").string() +
+                            ": \"loss\": \"began\": BEGAN works with WaveGAN presets only"),
+            std::string::npos)
+      << preset.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "run" / "last.pt"));
+
+  auto segan = run_cli({"train", "--noisy", dir.path().string(), "--clean", dir.path().string(),
+                        "--out", (dir / "segan").string(), "--loss", "began"});
+  EXPECT_EQ(segan.exit_code, 2);
+  EXPECT_NE(segan.err.find("--loss: train trains SEGAN with its own least-squares GAN loss"),
+            std::string::npos)
+      << segan.err;
+  EXPECT_NE(segan.err.find("is train-gen's"), std::string::npos) << segan.err;
+
+  auto help = run_cli({"train-gen", "--help"});
+  EXPECT_NE(help.out.find("began: WaveGAN presets only"), std::string::npos) << help.out;
+}
+
 TEST(TrainGenCli, OverridesOutOfRangeAreUsageErrorsNotThePresetsValues) {
   TempDir dir;
   const std::vector<std::string> base = tiny_train_gen_run(dir);

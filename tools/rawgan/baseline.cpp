@@ -105,6 +105,7 @@ int run_baseline(const BaselineOptions& options) {
       std::vector<fs::path>(options.inputs.begin(), options.inputs.end()), options.output);
   log::info("baseline ", options.method, ": ", jobs.size(), " file(s) -> ", options.output);
 
+  audio::mark_planned_output_folder(jobs, options.output, "baseline");
   Progress progress("baseline " + options.method, static_cast<int64_t>(jobs.size()), "files");
   int n_failed = 0;
   double audio_s = 0;

@@ -47,6 +47,14 @@ const CLI::Validator& finite_number();        ///< any finite value; an empty st
 /// A finite number in [low, high]: "--frame-ms: must be a number from 4 to 256, got 100000".
 CLI::Validator number_from_to(double low, double high);
 
+/// The message for a command line that `app` refused while parsing, for one `rawgan: error:`
+/// line; `command` is the subcommand named on it ("" when none). An option it does not know is
+/// named first, whatever CLI11 threw (a misspelt `--modle` also leaves `--model` missing), with
+/// the closest valid name when one is within two edits: "unknown option '--modle' (did you mean
+/// --model?)". Otherwise CLI11's message, reworded where it is unclear.
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error,
+                                const std::string& command);
+
 /// The key every JSON report carries, its value "rawgan <command>": what marks a file that a
 /// later report may replace.
 constexpr const char* kReportKey = "rawgan_report";

@@ -68,6 +68,7 @@ int run_enhance(const EnhanceCommandOptions& options) {
   log::info("enhancing ", jobs.size(), " file(s) -> ", options.output, " on ", device.str(), ", ",
             n_threads, " thread(s), batch ", options.batch_size);
 
+  audio::mark_planned_output_folder(jobs, options.output, "enhance");
   Progress progress("enhance", static_cast<int64_t>(jobs.size()), "files");
   double audio_s = 0;
   double work_s = 0;

@@ -40,8 +40,7 @@ struct GenerateOptions {
   int64_t n_clips = 1;
   std::string out_dir;
   int64_t seed = -1;
-  int64_t length_samples = 0;  ///< 0: the model's clip length
-  bool length_given = false;
+  int64_t length_samples = 0;     ///< 0: the model's clip length
   int64_t interpolate_steps = 0;  ///< 0: no interpolation
   bool interpolate_given = false;
   int64_t batch_size = 32;
@@ -124,11 +123,6 @@ void ensure_nothing_overwritten(const std::filesystem::path& out_dir,
 }
 
 int run_generate(const GenerateOptions& options) {
-  if (options.n_clips <= 0)
-    throw UsageError("-n: expected at least 1 clip, got " + std::to_string(options.n_clips));
-  if (options.length_given && options.length_samples <= 0)
-    throw UsageError("--length: expected a positive number of samples, got " +
-                     std::to_string(options.length_samples));
   if (options.interpolate_given &&
       (options.interpolate_steps < 2 || options.interpolate_steps > kMaxInterpolateSteps)) {
     throw UsageError("--interpolate: expected 2 to " + std::to_string(kMaxInterpolateSteps) +
@@ -183,6 +177,7 @@ int run_generate(const GenerateOptions& options) {
     latents = sampler.random_latents(options.n_clips, seed);
   }
 
+  audio::mark_output_folder(out_dir, "generate");
   Progress progress("generate", latents.size(0), "clips");
   int64_t n_clipped = 0;
   for (int64_t start = 0; start < latents.size(0); start += options.batch_size) {
@@ -215,6 +210,7 @@ void add_generate_command(CLI::App& root, Action& action) {
   CLI::App* sub = root.add_subcommand("generate", "Write clips sampled from a trained generator");
   sub->add_option("--model", options->model, "Checkpoint from train-gen (last.pt)")->required();
   sub->add_option("-n", options->n_clips, "Clips to write (with --interpolate: lines to write)")
+      ->check(positive_integer())
       ->capture_default_str();
   sub->add_option("-o,--out,--output", options->out_dir,
                   "Output folder; a run that would replace files already there (clip_000.wav, "
@@ -226,14 +222,16 @@ void add_generate_command(CLI::App& root, Action& action) {
       "--seed", options->seed,
       "Seed of the latent points; a negative one (the default) picks a random seed, which "
       "is logged");
-  CLI::Option* length = sub->add_option(
-      "--length", options->length_samples,
-      "Samples per clip: 1 to the model's clip length, keeping the start (default: the model's)");
+  sub->add_option(
+         "--length", options->length_samples,
+         "Samples per clip: 1 to the model's clip length, keeping the start (default: the model's)")
+      ->check(positive_integer());
   CLI::Option* interpolate = sub->add_option(
       "--interpolate", options->interpolate_steps,
       "STEPS (2 to 1000): per -n, write STEPS clips at evenly spaced points on the straight line "
       "between two random latent points, both ends included");
   sub->add_option("--batch-size", options->batch_size, "Latent points per forward pass")
+      ->check(positive_integer())
       ->capture_default_str();
   CLI::Option* griffin_lim =
       sub->add_option("--griffin-lim", options->griffin_lim_iterations,
@@ -241,8 +239,7 @@ void add_generate_command(CLI::App& root, Action& action) {
           ->check(positive_integer());
   sub->add_option("--device", options->device, "auto, cpu or cuda")->capture_default_str();
   sub->add_option("--format", options->format, "pcm16, pcm24 or float32")->capture_default_str();
-  sub->callback([options, length, interpolate, griffin_lim, &action] {
-    options->length_given = length->count() > 0;
+  sub->callback([options, interpolate, griffin_lim, &action] {
     options->interpolate_given = interpolate->count() > 0;
     options->griffin_lim_given = griffin_lim->count() > 0;
     action = [options] { return run_generate(*options); };

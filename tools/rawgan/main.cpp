@@ -25,18 +25,6 @@ std::vector<CommandEntry>& command_registry() {
 
 namespace {
 
-// CLI11's message in rawgan's words where it is unclear: an option given twice reads "--steps:
-// At Most 1 required but received 2".
-std::string parse_error_text(const CLI::ParseError& e) {
-  const std::string text = e.what();
-  const std::string repeated = ": At Most 1 required but received ";
-  const size_t at = text.find(repeated);
-  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) && at != std::string::npos)
-    return text.substr(0, at) + ": given " + text.substr(at + repeated.size()) +
-           " times; give it once";
-  return text;
-}
-
 int run(int argc, char** argv) {
   using rawgan::ExitCode;
   CLI::App app{"rawgan: generative adversarial networks on raw audio waveforms", "rawgan"};
@@ -91,8 +79,8 @@ int run(int argc, char** argv) {
     // --help and --version end the parse too, with code 0, printing to stdout.
     if (e.get_exit_code() == 0) return app.exit(e);
     // Like every other error: one "rawgan: error:" line on stderr, with where to read more.
-    rawgan::log::error(parse_error_text(e), "; see 'rawgan ", command, command.empty() ? "" : " ",
-                       "--help'");
+    rawgan::log::error(rawgan::cli::parse_error_message(app, e, command), "; see 'rawgan ", command,
+                       command.empty() ? "" : " ", "--help'");
     return static_cast<int>(ExitCode::kUsage);
   }
   if (quiet && verbose) {

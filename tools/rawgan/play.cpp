@@ -49,10 +49,10 @@ void play_file(const std::string& path, const play::DeviceInfo& device) {
 }
 
 int run_play(const PlayOptions& options) {
-  // A missing or unreadable file is bad input (exit 3) whether or not there is a device, and is
-  // found before anything plays.
+  // A missing or unreadable file, or one holding NaN or infinite samples, is bad input (exit 3)
+  // whether or not there is a device, and is found before anything plays, as audition does.
   for (const std::string& path : options.files)
-    audio::probe(path);
+    audio::check_readable(path);
   play::PortAudioSession session;
   if (session.n_host_apis() == 0)
     throw RuntimeError("no audio output: PortAudio has no host API (no ALSA, JACK or OSS)");

@@ -38,6 +38,7 @@ struct TrainCommandOptions {
   double learning_rate = 0, validation_fraction = 0;
   std::string optimizer, precision;
   int loader_threads = 1;
+  std::string loss;  // refused: train-gen's option
 };
 
 // The options that set the preset's model or training settings, and where a run's config
@@ -141,8 +142,11 @@ void add_train_command(CLI::App& root, Action& action) {
   sub->add_option("-o,--out,--output", o->out, "Run folder: receives last.pt and best.pt")
       ->required();
   sub->add_option("--preset", o->preset, "Model preset name or .json path")->capture_default_str();
-  auto* steps = sub->add_option("--steps", o->steps, "Optimiser steps in total");
-  sub->add_option("--epochs", o->epochs, "Passes over the training windows")->excludes(steps);
+  auto* steps =
+      sub->add_option("--steps", o->steps, "Optimiser steps in total")->check(positive_integer());
+  sub->add_option("--epochs", o->epochs, "Passes over the training windows")
+      ->check(positive_integer())
+      ->excludes(steps);
   sub->add_option("--device", o->device, "auto, cpu or cuda[:N]")->capture_default_str();
   sub->add_flag("--resume", o->resume,
                 "Continue the run in --out from its last.pt, with its model and training options "
@@ -179,7 +183,16 @@ void add_train_command(CLI::App& root, Action& action) {
                   "Seconds a process waits for the others before the job fails")
       ->check(positive_number())
       ->capture_default_str();
-  sub->callback([o, sub, &action] { action = [o, sub] { return run_train(*o, *sub); }; });
+  // Not train's: named here (and left out of --help) so that a user who gives it learns why.
+  CLI::Option* loss = sub->add_option("--loss", o->loss)->group("");
+  sub->callback([o, sub, loss, &action] {
+    if (loss->count() > 0)
+      throw UsageError(
+          "--loss: train trains SEGAN with its own least-squares GAN loss and L1 term and takes "
+          "no --loss; --loss (wgan-gp, lsgan, nsgan, hinge; began with WaveGAN only) is "
+          "train-gen's");
+    action = [o, sub] { return run_train(*o, *sub); };
+  });
 }
 
 const CommandRegistration kRegistration{30, add_train_command};

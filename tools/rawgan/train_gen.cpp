@@ -85,6 +85,7 @@ void add_train_gen_command(CLI::App& root, Action& action) {
   std::string loss_help = "Adversarial loss (default: the preset's, wgan-gp):";
   for (const auto& name : train::gan_loss_names())
     loss_help += " " + name;
+  loss_help += " (began: WaveGAN presets only)";
   sub->add_option("--loss", options->loss, loss_help);
   sub->add_option("--steps", options->n_steps, "Generator steps in total (default: preset's)")
       ->check(positive_integer());

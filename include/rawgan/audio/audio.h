@@ -43,6 +43,12 @@ FileInfo probe(const std::filesystem::path& path);
 /// sample.
 Audio read(const std::filesystem::path& path);
 
+/// Reads `path` through block by block without keeping its samples and returns its header:
+/// refuses, with the same InputError, every file `read` refuses (a NaN or infinite sample
+/// included), in the memory of one block. For checking inputs before work that a bad one
+/// would spoil, such as `rawgan play` before it opens the audio device.
+FileInfo check_readable(const std::filesystem::path& path);
+
 /// Averages the channels into one. Mono input is returned unchanged.
 Audio to_mono(const Audio& audio);
 

@@ -58,9 +58,10 @@ struct MixReport {
 /// an SNR from `snrs_db` with a generator seeded by `seed`; reads the noise at the clean
 /// file's rate in mono (looped if shorter); writes out_dir/noisy/<rel>_<noise>_snr<S>.wav and
 /// the clean file under the same name in out_dir/clean/ (mono, in `format`, the clean file's
-/// rate). A pair whose noise is a few quantisation steps or less is read back, and pairs that
-/// hold an SNR more than kSnrToleranceDb from the one asked are counted in n_snr_off and summed
-/// up in one warning that names the first.
+/// rate); both folders are marked as mix's outputs first (audio::mark_output_folder). A pair
+/// whose noise is a few quantisation steps or less is read back, and pairs that hold an SNR
+/// more than kSnrToleranceDb from the one asked are counted in n_snr_off and summed up in one
+/// warning that names the first.
 /// Then writes out_dir/<kMixManifest>, a JSON record of each pair written (its clean source,
 /// noise file, offset, SNR and scale), also when interrupted; pair_folders reads it so that the
 /// copies of one recording are held out for validation together.
