@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compiles every source that uses LibTorch against the headers of LibTorch 2.x, without a GPU or
-# a 2.x library to link: Debian 13's libtorch-cuda-dev (LibTorch 2.6 built with CUDA) and
+# Compiles every source that uses LibTorch, directly or through rawgan's own headers, against
+# the headers of LibTorch 2.x, without a GPU or a 2.x library to link: Debian 13's
+# libtorch-cuda-dev (LibTorch 2.6 built with CUDA) and
 # libnccl-dev are downloaded from deb.debian.org and unpacked under $RAWGAN_TORCH2_DIR (default
 # /tmp/rawgan-torch2), then each source is compiled with -fsyntax-only, their include path put
 # in front of the installed 1.13 headers. Where a CUDA toolkit's headers are found
@@ -43,17 +44,41 @@ fi
 # it was made from the 1.13 headers.
 cmake -S "$root" -B "$work/build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DRAWGAN_USE_CCACHE=OFF \
   >"$work/configure.log"
-python3 - "$work" "$defines" "$@" <<'PY'
+RAWGAN_ROOT=$root python3 - "$work" "$defines" "$@" <<'PY'
 import concurrent.futures, json, os, re, subprocess, sys
 
 work, defines, only = sys.argv[1], sys.argv[2], sys.argv[3:]
 include = f"{work}/root/usr/include"
+uses_torch = re.compile(r"torch|ATen|c10")
+own_include = re.compile(r'#include "([^"]+)"')
+
+# rawgan's headers (include/ and the tests' support/) that reach LibTorch, directly or through
+# one another: a source that only includes one of them (eval_gen.cpp through data/clips.h) is
+# checked too.
+headers = {}
+for top in ("include", "tests"):
+    base = os.path.join(os.environ["RAWGAN_ROOT"], top)
+    for folder, _, names in os.walk(base):
+        for name in names:
+            if name.endswith(".h"):
+                path = os.path.join(folder, name)
+                text = open(path).read()
+                headers[os.path.relpath(path, base)] = (bool(uses_torch.search(text)),
+                                                        own_include.findall(text))
+torch_headers = {h for h, (direct, _) in headers.items() if direct}
+grown = True
+while grown:
+    more = {h for h, (_, incs) in headers.items() if set(incs) & torch_headers} - torch_headers
+    torch_headers |= more
+    grown = bool(more)
+
 jobs = []
 for entry in json.load(open(f"{work}/build/compile_commands.json")):
     path = entry["file"]
     if path.endswith(".cxx") or (only and not any(o in path for o in only)):
         continue
-    if not re.search(r"torch|ATen|c10", open(path).read()):
+    text = open(path).read()
+    if not uses_torch.search(text) and not set(own_include.findall(text)) & torch_headers:
         continue
     command = entry["command"].replace(
         "-isystem /usr/include/torch/csrc/api/include",
