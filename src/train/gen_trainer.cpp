@@ -122,6 +122,10 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   nlohmann::json preset = load_model_preset(options.preset, {"wavegan", "specgan"});
   nlohmann::json model = preset["model"];
   if (!model.contains("kind")) model["kind"] = preset["kind"];
+  refuse_unknown_keys(model,
+                      model["kind"] == "specgan" ? models::to_json(models::SpecGanOptions())
+                                                 : models::to_json(models::WaveGanOptions()),
+                      options.preset + ": model options (\"model\")");
   nlohmann::json train = preset.value("train", nlohmann::json::object());
   // A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
   // Checked here, where the preset is known; what reaches parse_train later is this section with

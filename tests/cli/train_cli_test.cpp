@@ -165,7 +165,12 @@ TEST(TrainCli, APresetWithoutKindOrModelOrWithAnUnknownSectionIsRefused) {
       {R"({"kind": "wavegan", "model": {}})", "\"kind\" \"wavegan\", expected \"segan\""},
       {R"({"kind": "segan"})", "no \"model\" object"},
       {R"({"kind": "segan", "modle": {"encoder_channels": [4]}, "model": {}})",
-       "unknown key \"modle\""}};
+       "unknown key \"modle\""},
+      // A value of the wrong type: nlohmann's message named neither the key nor the file.
+      {R"({"kind": "segan", "model": {"window_samples": "big"}})",
+       "model options (\"model\"): \"window_samples\" must be a number, got \"big\""},
+      {R"({"kind": "segan", "model": {}, "train": {"batch_size": "x"}})",
+       "training options (\"train\"): \"batch_size\" must be a number, got \"x\""}};
   for (const auto& [text, reason] : cases) {
     std::ofstream(dir / "e.json") << text;
     auto args = tiny_train(dir, dir / "pairs", dir / "run", "1");

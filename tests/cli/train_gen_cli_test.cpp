@@ -140,7 +140,15 @@ TEST(TrainGenCli, APresetWithoutKindOrWithAnUnknownSectionIsRefused) {
       {R"({"kind": "wavegan", "model": {}, "trian": {"steps": 1}})", "unknown key \"trian\""},
       // A misspelt training option: the default loss would have trained without a word.
       {R"({"kind": "wavegan", "model": {}, "train": {"los": "hinge"}})",
-       "training options (\"train\"): unknown key(s) los; known: "}};
+       "training options (\"train\"): unknown key(s) los; known: "},
+      // Values of the wrong type: nlohmann's message named neither the key nor the file, and
+      // the exit code was 4.
+      {R"({"kind": "wavegan", "model": {"model_size": "x"}})",
+       "model options (\"model\"): \"model_size\" must be a number, got \"x\""},
+      {R"({"kind": "specgan", "model": {"latent_dim": [1]}})",
+       "model options (\"model\"): \"latent_dim\" must be a number, got [1]"},
+      {R"({"kind": "wavegan", "model": {}, "train": {"batch_size": "x"}})",
+       "training options (\"train\"): \"batch_size\" must be a number, got \"x\""}};
   for (const auto& [text, reason] : cases) {
     std::ofstream(dir / "e.json") << text;
     const auto result = run_cli(args);
