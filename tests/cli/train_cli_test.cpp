@@ -478,6 +478,17 @@ TEST(TrainCli, PrecisionAndLoaderThreadOptions) {
   EXPECT_EQ(fp16.exit_code, 2);
   EXPECT_NE(fp16.err.find("--precision"), std::string::npos) << fp16.err;
   EXPECT_FALSE(fs::exists(dir / "fp16" / "last.pt"));
+
+  // A count of loader threads no machine starts is refused naming the option, before any work
+  // ("Resource temporarily unavailable", naming nothing, came from the thread that failed).
+  auto many = args("many", "fp32");
+  many[many.size() - 2] = "100000000";  // the value of --loader-threads
+  auto refused = run_cli(many);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("(--loader-threads) must be from 0 to 256, got 100000000"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(dir / "many"));
 }
 
 }  // namespace
