@@ -109,7 +109,11 @@ FileWriter::FileWriter(const std::filesystem::path& path, int sample_rate_hz, in
   sf_info.format = SF_FORMAT_WAV | subtype_of(format);
   handle_->file = sf_open(temp_path_.c_str(), SFM_WRITE, &sf_info);
   if (!handle_->file) {
-    throw RuntimeError(path.string() + ": cannot create (" + sf_strerror(nullptr) + ")");
+    const std::string reason = sf_strerror(nullptr);
+    // libsndfile creates the file before it writes the header, which fails on a full disk.
+    std::error_code ec;
+    std::filesystem::remove(temp_path_, ec);
+    throw RuntimeError(path.string() + ": cannot create (" + reason + ")");
   }
 }
 

@@ -176,6 +176,21 @@ class WrittenSnrCheck {
   std::string first_off_;
 };
 
+// Mixtures are named after their clean file without its extension: of two files that differ
+// only by it, the second's pairs would replace the first's under the same names.
+void ensure_distinct_names(const std::vector<fs::path>& clean_files, const fs::path& clean_dir) {
+  std::map<fs::path, fs::path> file_of;
+  for (const fs::path& path : clean_files) {
+    auto [it, added] =
+        file_of.emplace(audio::relative_inside(path, clean_dir).replace_extension(), path);
+    if (!added) {
+      throw InputError(it->second.string() + " and " + path.string() +
+                       ": two clean files differ only by extension, and their mixtures would be "
+                       "written under the same names; keep one");
+    }
+  }
+}
+
 void write_manifest(const MixOptions& options, const nlohmann::json& pairs) {
   const nlohmann::json manifest = {{"format", "rawgan-mix"},
                                    {"version", 1},
@@ -230,6 +245,7 @@ MixReport mix_folders(const MixOptions& options) {
   if (options.copies < 1) throw UsageError("--copies must be at least 1");
   const auto clean_files = audio::find_audio_files(options.clean_dir);
   if (clean_files.empty()) throw InputError(options.clean_dir.string() + ": no audio files");
+  ensure_distinct_names(clean_files, options.clean_dir);
   // After the search, so that a missing --clean folder is reported as such.
   ensure_outputs_apart_from_inputs(options);
   MixReport report;

@@ -68,11 +68,23 @@ void group_by_mix_source(const fs::path& noisy_dir, const fs::path& clean_dir,
     return;
   }
   std::map<std::string, int64_t> n_per_source;
+  std::vector<std::string> unrecorded;
   for (FilePair& pair : pairs) {
     auto found = source_of.find(pair.name);
-    if (found == source_of.end()) continue;
+    if (found == source_of.end()) {
+      unrecorded.push_back(pair.name);
+      continue;
+    }
     pair.group = found->second;
     ++n_per_source[pair.group];
+  }
+  // A rerun of mix into the same --out records only its own pairs: an earlier run's that are
+  // still there have no source, and one recording's mixtures may land on both sides.
+  if (!unrecorded.empty() && !n_per_source.empty()) {
+    log::warn(path.string(), ": ", unrecorded.size(), " of ", pairs.size(),
+              " pairs are not in this record of rawgan mix (the first: ", unrecorded.front(),
+              "), such as pairs of an earlier mix into the same folder; each is held out for "
+              "validation on its own, and mixtures of its recording may also be trained on");
   }
   const bool shared = std::any_of(n_per_source.begin(), n_per_source.end(),
                                   [](const auto& entry) { return entry.second > 1; });

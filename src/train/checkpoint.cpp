@@ -126,12 +126,16 @@ void CheckpointWriter::write(const std::filesystem::path& path) const {
   if (!out)
     throw RuntimeError(path.string() + ": cannot write checkpoint (" + std::strerror(errno) + ")");
   try {
-    archive_->save_to([&out](const void* data, size_t n_bytes) -> size_t {
-      out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n_bytes));
-      return out ? n_bytes : 0;
+    // Every byte is reported as taken: a short count (a full disk) makes LibTorch's writer throw
+    // from its destructor, which ends the process. The stream's state is checked at the end.
+    int write_errno = 0;
+    archive_->save_to([&out, &write_errno](const void* data, size_t n_bytes) -> size_t {
+      if (out && !out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n_bytes)))
+        write_errno = errno;
+      return n_bytes;
     });
     out.close();
-    if (!out) throw std::runtime_error(std::strerror(errno));
+    if (!out) throw std::runtime_error(std::strerror(write_errno != 0 ? write_errno : errno));
   } catch (const std::exception& e) {
     out.close();
     std::filesystem::remove(temp, ec);

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -122,6 +123,10 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   nlohmann::json preset = load_model_preset(options.preset, {"wavegan", "specgan"});
   nlohmann::json model = preset["model"];
   if (!model.contains("kind")) model["kind"] = preset["kind"];
+  refuse_unknown_keys(model,
+                      model["kind"] == "specgan" ? models::to_json(models::SpecGanOptions())
+                                                 : models::to_json(models::WaveGanOptions()),
+                      options.preset + ": model options (\"model\")");
   nlohmann::json train = preset.value("train", nlohmann::json::object());
   // A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
   // Checked here, where the preset is known; what reaches parse_train later is this section with
@@ -279,12 +284,18 @@ void GenTrainer::set_up() {
   parallel_.add_module(*models_.generator);
   parallel_.add_module(*models_.discriminator);
   if (parallel_.is_main()) {
-    if (options_.resume) keep_metrics_up_to(options_.run_dir / "metrics.csv", step_);
-    metrics_.open(options_.run_dir / "metrics.csv",
-                  options_.resume ? std::ios::app : std::ios::out);
-    if (!metrics_)
-      throw RuntimeError((options_.run_dir / "metrics.csv").string() + ": cannot open for writing");
-    if (!options_.resume) {
+    const std::filesystem::path metrics_path = options_.run_dir / "metrics.csv";
+    if (options_.resume) keep_metrics_up_to(metrics_path, step_);
+    // A resumed run whose metrics.csv was deleted starts a new one, header included.
+    std::error_code ec;
+    const uintmax_t n_bytes = std::filesystem::file_size(metrics_path, ec);
+    const bool has_header = options_.resume && !ec && n_bytes > 0;
+    metrics_.open(metrics_path, options_.resume ? std::ios::app : std::ios::out);
+    if (!metrics_) {
+      throw RuntimeError(metrics_path.string() + ": cannot open for writing (" +
+                         std::strerror(errno) + ")");
+    }
+    if (!has_header) {
       metrics_ << "step,d_loss,g_loss,gradient_penalty,k_t,m_global,diversity_generated_db,"
                   "diversity_real_db\n";
     }

@@ -94,9 +94,10 @@ void SeganTrainOptions::validate() const {
   }
   if (max_length_mismatch_samples < 0) fail("max_length_mismatch_samples must not be negative");
   models::parse_precision(precision, "precision");
-  if (loader_threads < 0) {
-    fail("loader_threads (--loader-threads) must not be negative, got " +
-         std::to_string(loader_threads));
+  // As for --threads: std::thread could not start 10^8 of them, and its message named nothing.
+  if (loader_threads < 0 || loader_threads > kMaxThreads) {
+    fail("loader_threads (--loader-threads) must be from 0 to " + std::to_string(kMaxThreads) +
+         ", got " + std::to_string(loader_threads));
   }
 }
 

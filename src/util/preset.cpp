@@ -83,13 +83,42 @@ nlohmann::json load_preset(const std::string& name_or_path) {
   return parse_preset(find_preset(name_or_path));
 }
 
+namespace {
+
+// A value of another type than its default's would throw nlohmann's own message, which names
+// neither the key nor the file, from deep inside the options' parsing.
+void refuse_other_types(const nlohmann::json& section, const nlohmann::json& known,
+                        const std::string& what) {
+  for (const auto& item : section.items()) {
+    const nlohmann::json& default_value = known.at(item.key());
+    const nlohmann::json& value = item.value();
+    std::string expected;
+    if (default_value.is_number() && !value.is_number())
+      expected = "a number";
+    else if (default_value.is_string() && !value.is_string())
+      expected = "a string";
+    else if (default_value.is_boolean() && !value.is_boolean())
+      expected = "true or false";
+    else if (default_value.is_array() && !value.is_array())
+      expected = "an array";
+    if (!expected.empty())
+      throw UsageError(what + ": \"" + item.key() + "\" must be " + expected + ", got " +
+                       value.dump());
+  }
+}
+
+}  // namespace
+
 void refuse_unknown_keys(const nlohmann::json& section, const nlohmann::json& known,
                          const std::string& what) {
   if (!section.is_object()) throw UsageError(what + ": expected a JSON object");
   std::string unknown;
   for (const auto& item : section.items())
     if (!known.contains(item.key())) unknown += (unknown.empty() ? "" : ", ") + item.key();
-  if (unknown.empty()) return;
+  if (unknown.empty()) {
+    refuse_other_types(section, known, what);
+    return;
+  }
   std::string names;
   for (const auto& item : known.items())
     names += (names.empty() ? "" : ", ") + item.key();

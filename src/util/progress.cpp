@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -20,8 +21,10 @@ std::string format_duration(double seconds) {
     int s = static_cast<int>(seconds);
     std::snprintf(buffer, sizeof buffer, "%dm%02ds", s / 60, s % 60);
   } else {
-    int s = static_cast<int>(seconds);
-    std::snprintf(buffer, sizeof buffer, "%dh%02dm%02ds", s / 3600, (s / 60) % 60, s % 60);
+    // Hours as a double: an ETA of over 68 years (a run of --steps 10^18) overflows an int.
+    const double hours = std::floor(seconds / 3600);
+    const int s = std::clamp(static_cast<int>(seconds - hours * 3600), 0, 3599);
+    std::snprintf(buffer, sizeof buffer, "%.0fh%02dm%02ds", hours, s / 60, s % 60);
   }
   return buffer;
 }

@@ -16,12 +16,14 @@ void write_text_file(const std::filesystem::path& path, const std::string& text,
   const fs::path temp = temporary_path_beside(path);
 
   std::string reason;
+  errno = 0;
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) reason = std::strerror(errno);
     out << text;
     out.close();
-    if (reason.empty() && !out) reason = "write failed";
+    // The text reaches the file when the stream is closed: errno holds why that failed.
+    if (reason.empty() && !out) reason = errno != 0 ? std::strerror(errno) : "write failed";
   }
   if (!reason.empty()) {
     std::error_code ignored;

@@ -100,6 +100,30 @@ TEST(BaselineCli, OptionsOfTheOtherMethodAreRefused) {
       0);
 }
 
+// A value out of an option's range is a usage error that names the option, NaN included, before
+// the output folder is made.
+TEST(BaselineCli, OptionsOutOfRangeAreNamedBeforeAnyWork) {
+  test::TempDir dir;
+  const auto input = dir / "noisy.wav";
+  audio::write(input, noisy_tone(8000, 4000, 1, 3));
+  const std::string out = (dir / "out").string();
+  const std::vector<std::vector<std::string>> cases = {
+      {"--frame-ms", "0"},
+      {"--frame-ms", "nan"},
+      {"--dd-alpha", "1"},
+      {"--method", "specsub", "--over-subtraction", "-1"},
+      {"--method", "specsub", "--spectral-floor", "nan"}};
+  for (const auto& options : cases) {
+    std::vector<std::string> args = {"baseline", input.string(), "-o", out};
+    args.insert(args.end(), options.begin(), options.end());
+    const auto result = run_cli(args);
+    const std::string& option = options[options.size() - 2];
+    EXPECT_EQ(result.exit_code, 2) << option;
+    EXPECT_NE(result.err.find(option + ": must be a number from"), std::string::npos) << result.err;
+    EXPECT_FALSE(std::filesystem::exists(out)) << option;
+  }
+}
+
 // A float file holding a NaN is bad input, as an unreadable file is: named, skipped, no output
 // written for it, the other files done, exit code 3 at the end.
 TEST(BaselineCli, AFileWithNanSamplesIsSkippedAsBadInput) {

@@ -96,6 +96,22 @@ TEST(MixCli, PairFoldersAreMarkedAsOutputs) {
   EXPECT_TRUE(audio::find_audio_files(dir / "out").empty());
 }
 
+// Pairs are named after the clean file without its extension: a.wav and a.aiff wrote one pair
+// over the other and reported two.
+TEST(MixCli, CleanFilesDifferingOnlyByExtensionAreRefused) {
+  test::TempDir dir;
+  audio::write(dir / "clean/a.wav", test::sine(300, 8000, 4000));
+  fs::copy_file(dir / "clean/a.wav", dir / "clean/a.aiff");  // libsndfile reads by content
+  audio::write(dir / "noise/n.wav", test::white_noise(8000, 4000, 0.1f, 1));
+  auto result = run_cli({"mix", "--clean", (dir / "clean").string(), "--noise",
+                         (dir / "noise").string(), "--out", (dir / "out").string()});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("a.aiff and "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("a.wav: two clean files differ only by extension"), std::string::npos)
+      << result.err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 // Only silent speech: no pair is written, and the exit code says so (it was 0).
 TEST(MixCli, OnlySilentCleanFilesIsBadInput) {
   test::TempDir dir;

@@ -139,6 +139,23 @@ TEST(SpectrogramCli, CreatesMissingFoldersOrSaysWhyNot) {
   EXPECT_EQ(blocked.out.find("panel"), std::string::npos) << blocked.out;
 }
 
+// A disk that fills up (here a file size limit of 8 KB, SIGXFSZ ignored so that writes fail) is
+// one rawgan error line with libpng's and the system's reasons, where libpng printed its own
+// "libpng error: Write Error", and no temporary file is left.
+TEST(SpectrogramCli, AFullDiskGivesTheReasonsInOneLine) {
+  test::TempDir dir;
+  audio::write(dir / "a.wav", test::white_noise(8000, 8000, 0.3f, 1));  // a PNG of over 8 KB
+  std::filesystem::create_directories(dir / "out");
+  const auto result =
+      test::run_shell("trap '' XFSZ; ulimit -f 8; " +
+                      test::cli_command({"spectrogram", (dir / "a.wav").string(), "-o",
+                                         (dir / "out/x.png").string(), "-q"}));
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_EQ(result.err, "rawgan: error: " + (dir / "out/x.png").string() +
+                            ": libpng failed to write the image (Write Error: File too large)\n");
+  EXPECT_EQ(test::n_entries(dir / "out"), 0u);
+}
+
 TEST(SpectrogramCli, RefusesMissingInputAndBadSizes) {
   test::TempDir dir;
   audio::write(dir / "a.wav", test::sine(1000, 16000, 1600));

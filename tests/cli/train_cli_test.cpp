@@ -165,7 +165,12 @@ TEST(TrainCli, APresetWithoutKindOrModelOrWithAnUnknownSectionIsRefused) {
       {R"({"kind": "wavegan", "model": {}})", "\"kind\" \"wavegan\", expected \"segan\""},
       {R"({"kind": "segan"})", "no \"model\" object"},
       {R"({"kind": "segan", "modle": {"encoder_channels": [4]}, "model": {}})",
-       "unknown key \"modle\""}};
+       "unknown key \"modle\""},
+      // A value of the wrong type: nlohmann's message named neither the key nor the file.
+      {R"({"kind": "segan", "model": {"window_samples": "big"}})",
+       "model options (\"model\"): \"window_samples\" must be a number, got \"big\""},
+      {R"({"kind": "segan", "model": {}, "train": {"batch_size": "x"}})",
+       "training options (\"train\"): \"batch_size\" must be a number, got \"x\""}};
   for (const auto& [text, reason] : cases) {
     std::ofstream(dir / "e.json") << text;
     auto args = tiny_train(dir, dir / "pairs", dir / "run", "1");
@@ -473,6 +478,17 @@ TEST(TrainCli, PrecisionAndLoaderThreadOptions) {
   EXPECT_EQ(fp16.exit_code, 2);
   EXPECT_NE(fp16.err.find("--precision"), std::string::npos) << fp16.err;
   EXPECT_FALSE(fs::exists(dir / "fp16" / "last.pt"));
+
+  // A count of loader threads no machine starts is refused naming the option, before any work
+  // ("Resource temporarily unavailable", naming nothing, came from the thread that failed).
+  auto many = args("many", "fp32");
+  many[many.size() - 2] = "100000000";  // the value of --loader-threads
+  auto refused = run_cli(many);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("(--loader-threads) must be from 0 to 256, got 100000000"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(dir / "many"));
 }
 
 }  // namespace

@@ -44,6 +44,36 @@ TEST(TrainGenCli, TrainsAndResumesATinyWaveGan) {
   EXPECT_EQ(std::filesystem::last_write_time(last), written);
 }
 
+// A resumed run whose metrics.csv was deleted starts a new one with its header (it wrote rows
+// only); a folder in its place is named with the system's reason.
+TEST(TrainGenCli, ResumeWithoutMetricsCsvWritesItsHeader) {
+  TempDir dir;
+  const std::vector<std::string> args = tiny_train_gen_run(dir);
+  ASSERT_EQ(run_cli(args).exit_code, 0);
+  const auto metrics = dir / "run" / "metrics.csv";
+  std::filesystem::remove(metrics);
+  auto resumed_args = args;
+  resumed_args.insert(resumed_args.end(), {"--resume", "--steps", "3", "-q"});
+  auto resumed = run_cli(resumed_args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  std::ifstream in(metrics);
+  std::string header, row, end;
+  std::getline(in, header);
+  std::getline(in, row);
+  EXPECT_EQ(header.rfind("step,d_loss,g_loss,", 0), 0u) << header;
+  EXPECT_EQ(row.rfind("3,", 0), 0u) << row;
+  EXPECT_FALSE(std::getline(in, end)) << end;
+
+  std::filesystem::remove(metrics);
+  std::filesystem::create_directory(metrics);
+  resumed_args[resumed_args.size() - 2] = "4";  // the value of --steps
+  auto blocked = run_cli(resumed_args);
+  EXPECT_EQ(blocked.exit_code, 4);
+  EXPECT_NE(blocked.err.find("metrics.csv: cannot open for writing (Is a directory)"),
+            std::string::npos)
+      << blocked.err;
+}
+
 // --resume continues with the checkpoint's settings; each option given that it does not apply
 // is named on its own line, as train does (train-gen used to ignore them silently), and
 // options not given or given the checkpoint's value are not.
@@ -140,7 +170,15 @@ TEST(TrainGenCli, APresetWithoutKindOrWithAnUnknownSectionIsRefused) {
       {R"({"kind": "wavegan", "model": {}, "trian": {"steps": 1}})", "unknown key \"trian\""},
       // A misspelt training option: the default loss would have trained without a word.
       {R"({"kind": "wavegan", "model": {}, "train": {"los": "hinge"}})",
-       "training options (\"train\"): unknown key(s) los; known: "}};
+       "training options (\"train\"): unknown key(s) los; known: "},
+      // Values of the wrong type: nlohmann's message named neither the key nor the file, and
+      // the exit code was 4.
+      {R"({"kind": "wavegan", "model": {"model_size": "x"}})",
+       "model options (\"model\"): \"model_size\" must be a number, got \"x\""},
+      {R"({"kind": "specgan", "model": {"latent_dim": [1]}})",
+       "model options (\"model\"): \"latent_dim\" must be a number, got [1]"},
+      {R"({"kind": "wavegan", "model": {}, "train": {"batch_size": "x"}})",
+       "training options (\"train\"): \"batch_size\" must be a number, got \"x\""}};
   for (const auto& [text, reason] : cases) {
     std::ofstream(dir / "e.json") << text;
     const auto result = run_cli(args);

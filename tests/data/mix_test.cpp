@@ -154,6 +154,36 @@ TEST(Mix, RecordGroupsTheCopiesOfARecordingForTheValidationSplit) {
     EXPECT_TRUE(pair.group.empty()) << pair.name;
 }
 
+// A second mix into the same folder records only its own pairs; the first run's, still there,
+// cannot be grouped by recording, and pair_folders says so instead of splitting them silently.
+TEST(Mix, PairsMissingFromTheRecordAreNamedInAWarning) {
+  test::TempDir dir;
+  for (int f = 0; f < 3; ++f)
+    audio::write(dir / "speech" / ("u" + std::to_string(f) + ".wav"),
+                 test::sine(200 + 50 * f, 8000, 4000));
+  audio::write(dir / "noise/hiss.wav", test::white_noise(8000, 3000, 0.2f, 2));
+  MixOptions options;
+  options.clean_dir = dir / "speech";
+  options.noise_dir = dir / "noise";
+  options.out_dir = dir / "out";
+  options.snrs_db = {5};
+  ASSERT_EQ(mix_folders(options).n_written, 3);
+  const auto capture = [&] {
+    testing::internal::CaptureStderr();
+    pair_folders(dir / "out/noisy", dir / "out/clean");
+    return testing::internal::GetCapturedStderr();
+  };
+  EXPECT_EQ(capture().find("not in this record"), std::string::npos);
+
+  options.snrs_db = {10};
+  ASSERT_EQ(mix_folders(options).n_written, 3);
+  const std::string err = capture();
+  EXPECT_NE(err.find("3 of 6 pairs are not in this record of rawgan mix (the first: "
+                     "u0_hiss_snr5)"),
+            std::string::npos)
+      << err;
+}
+
 TEST(Mix, NonFiniteSnrIsAUsageErrorBeforeAnythingIsWritten) {
   test::TempDir dir;
   audio::write(dir / "speech/a.wav", test::sine(300, 8000, 8000));

@@ -1,7 +1,9 @@
 #include "rawgan/train/checkpoint.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <csignal>
 #include <fstream>
 #include <iterator>
 
@@ -142,6 +144,34 @@ TEST(Checkpoint, AWriteFailureIsOneLineWithoutAStackTrace) {
               std::string::npos)
         << e.what();
   }
+}
+
+// A disk that fills up during the write, here a file size limit: LibTorch's writer, told of a
+// short write, threw from its destructor and the process aborted with its stack trace.
+TEST(Checkpoint, ADiskFullDuringTheWriteIsAnErrorNotAnAbort) {
+  test::TempDir dir;
+  torch::nn::Linear model(64, 64);  // 16 KB of weights, past the limit
+  CheckpointWriter writer(header_of("segan"));
+  writer.add_module("generator", *model);
+  rlimit before{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
+  rlimit limit = before;
+  limit.rlim_cur = 4096;
+  // Past the limit write() fails with EFBIG, as with ENOSPC on a full disk, once SIGXFSZ (which
+  // would end the process) is ignored.
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
+  std::string message;
+  try {
+    writer.write(dir / "run" / "last.pt");
+  } catch (const RuntimeError& e) {
+    message = e.what();
+  }
+  setrlimit(RLIMIT_FSIZE, &before);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_NE(message.find("last.pt: cannot write checkpoint (File too large)"), std::string::npos)
+      << message;
+  EXPECT_EQ(test::n_entries(dir / "run"), 0u);  // no partial or temporary file
 }
 
 // A folder of the checkpoint's name (made by hand, say): the rename fails, and the message gives

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "rawgan/util/error.h"
 #include "support/test_support.h"
@@ -72,6 +73,28 @@ TEST(ModelPreset, NeedsTheKindAModelAndNoUnknownSections) {
   EXPECT_EQ(load_model_preset((dir / "good.json").string(),
                               {"wavegan", "specgan"})["model"]["latent_dim"],
             8);
+}
+
+// A value of another type than its default's is refused naming its key, where nlohmann's own
+// message ("type must be number, but is string") named neither the key nor the file.
+TEST(RefuseUnknownKeys, NamesAKeyWhoseValueHasAnotherType) {
+  const nlohmann::json known = {
+      {"size", 8}, {"loss", "wgan-gp"}, {"latent", true}, {"channels", {8, 16}}};
+  auto message = [&](const nlohmann::json& section) {
+    try {
+      refuse_unknown_keys(section, known, "p.json: model");
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(message({{"size", "x"}}), "p.json: model: \"size\" must be a number, got \"x\"");
+  EXPECT_EQ(message({{"loss", 3}}), "p.json: model: \"loss\" must be a string, got 3");
+  EXPECT_EQ(message({{"latent", 1}}), "p.json: model: \"latent\" must be true or false, got 1");
+  EXPECT_EQ(message({{"channels", 8}}), "p.json: model: \"channels\" must be an array, got 8");
+  EXPECT_EQ(message({{"size", nullptr}}), "p.json: model: \"size\" must be a number, got null");
+  // Any number for a number, as before (an integer option takes 15.5 as 15).
+  EXPECT_EQ(message({{"size", 2.5}, {"loss", "hinge"}, {"latent", false}, {"channels", {4}}}), "");
 }
 
 }  // namespace

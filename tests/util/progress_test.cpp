@@ -17,6 +17,8 @@ TEST(FormatDuration, PicksUnitsByMagnitude) {
   EXPECT_EQ(format_duration(125), "2m05s");
   EXPECT_EQ(format_duration(3723), "1h02m03s");
   EXPECT_EQ(format_duration(-1), "?");
+  // Past 2^31 s an int overflowed into "-596523h-14m-8s".
+  EXPECT_EQ(format_duration(3600.0 * 1e6 + 61), "1000000h01m01s");
 }
 
 TEST(Progress, PlainLinesCarryRateAndEta) {

@@ -148,20 +148,25 @@ void add_baseline_command(CLI::App& root, Action& action) {
       ->required();
   sub->add_option("--format", options->format, "Output encoding: pcm16, pcm24 or float32")
       ->capture_default_str();
-  sub->add_option("--frame-ms", options->wiener.frame_ms, "STFT frame length in ms")
+  // Ranges of dsp::SpectralEnhancer, checked here to name the option before any work.
+  sub->add_option("--frame-ms", options->wiener.frame_ms, "STFT frame length in ms, 4 to 256")
+      ->check(number_from_to(4, 256))
       ->capture_default_str();
   // Options of one method, each refused with the other rather than ignored without a word.
   const std::vector<std::pair<CLI::Option*, std::string>> method_options = {
       {sub->add_option("--dd-alpha", options->wiener.dd_alpha,
                        "Wiener: decision-directed smoothing of the a priori SNR")
+           ->check(unit_interval_number())
            ->capture_default_str(),
        "wiener"},
       {sub->add_option("--over-subtraction", options->specsub.over_subtraction,
                        "specsub: multiple of the noise power subtracted")
+           ->check(number_from_to(0, 20))
            ->capture_default_str(),
        "specsub"},
       {sub->add_option("--spectral-floor", options->specsub.spectral_floor,
                        "specsub: fraction of the noisy power always kept")
+           ->check(unit_interval_number())
            ->capture_default_str(),
        "specsub"}};
   sub->callback([options, method_options, &action] {

@@ -300,7 +300,13 @@ nlohmann::json bench_generation(const nlohmann::json& preset, const BenchOptions
 // at the end of the list does not wait for the others' minutes.
 nlohmann::json load_bench_preset(const std::string& name) {
   nlohmann::json preset = load_model_preset(name, {"segan", "wavegan", "specgan"});
-  if (preset["kind"] == "segan") models::SeganOptions::from_json(preset["model"]).validate();
+  const nlohmann::json& kind = preset["kind"];
+  refuse_unknown_keys(preset["model"],
+                      kind == "segan"     ? models::SeganOptions().to_json()
+                      : kind == "specgan" ? models::to_json(models::SpecGanOptions())
+                                          : models::to_json(models::WaveGanOptions()),
+                      name + ": model options (\"model\")");
+  if (kind == "segan") models::SeganOptions::from_json(preset["model"]).validate();
   return preset;
 }
 

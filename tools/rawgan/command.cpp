@@ -89,6 +89,17 @@ CLI::Validator number_from_to(double low, double high) {
       "NUMBER in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
 }
 
+const CLI::Validator& unit_interval_number() {
+  static const CLI::Validator check(
+      [](std::string& input) {
+        auto value = parse_finite(input);
+        return value && *value >= 0 && *value < 1 ? std::string()
+                                                  : got("a number from 0 to below 1", input);
+      },
+      "NUMBER in [0, 1)");
+  return check;
+}
+
 const CLI::Validator& finite_number() {
   static const CLI::Validator check(
       [](std::string& input) {

@@ -46,6 +46,8 @@ const CLI::Validator& non_negative_number();  ///< finite and >= 0
 const CLI::Validator& finite_number();        ///< any finite value; an empty string is refused
 /// A finite number in [low, high]: "--frame-ms: must be a number from 4 to 256, got 100000".
 CLI::Validator number_from_to(double low, double high);
+/// A finite number in [0, 1): "--dd-alpha: must be a number from 0 to below 1, got '1'".
+const CLI::Validator& unit_interval_number();
 
 /// The message for a command line that `app` refused while parsing, for one `rawgan: error:`
 /// line; `command` is the subcommand named on it ("" when none). An option it does not know is

@@ -263,7 +263,7 @@ void add_live_command(CLI::App& root, Action& action) {
   sub->add_option("--output-device", options->output,
                   "Audio output: ID or name from 'rawgan devices' (default: the system's)");
   sub->add_option("--dry", options->dry, "Share of the unprocessed input mixed in (0..1)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(number_from_to(0, 1));
   sub->add_option("--seconds", options->seconds, "Stop after this long (default: Ctrl-C)")
       ->check(non_negative_number());
   sub->add_option("--rate", options->sample_rate_hz,
@@ -279,7 +279,7 @@ void add_live_command(CLI::App& root, Action& action) {
   CLI::Option* frame_ms =
       sub->add_option("--frame-ms", options->frame_ms,
                       "Wiener frame (window) length; its look-ahead is half of it (default 32)")
-          ->check(CLI::Range(4.0, 256.0));
+          ->check(number_from_to(4, 256));
   std::vector<CLI::Option*> model_only;
   model_only.push_back(
       sub->add_option("--hop-ms", options->hop_ms,

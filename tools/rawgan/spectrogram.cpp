@@ -159,6 +159,23 @@ std::string format_tick(double value, double step) {
   return text;
 }
 
+// libpng's reason for a failure, and the warning that often says more ("Invalid IHDR data"
+// follows "Image height exceeds user limit in IHDR"), kept for rawgan's error line instead of
+// printed by libpng.
+struct PngMessages {
+  std::string error = "out of memory";
+  std::string warning;
+};
+
+void keep_png_error(png_structp png, png_const_charp message) {
+  static_cast<PngMessages*>(png_get_error_ptr(png))->error = message;
+  png_longjmp(png, 1);
+}
+
+void keep_png_warning(png_structp png, png_const_charp message) {
+  static_cast<PngMessages*>(png_get_error_ptr(png))->warning = message;
+}
+
 void write_png(const fs::path& path, const Image& image) {
   const fs::path temp = temporary_path_beside(path);
   FILE* file = std::fopen(temp.c_str(), "wb");
@@ -166,13 +183,21 @@ void write_png(const fs::path& path, const Image& image) {
     throw RuntimeError(path.string() + ": cannot create the image file (" + std::strerror(errno) +
                        ")");
   }
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  PngMessages messages;
+  errno = 0;
+  png_structp png =
+      png_create_write_struct(PNG_LIBPNG_VER_STRING, &messages, keep_png_error, keep_png_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!png || !info || setjmp(png_jmpbuf(png))) {
+    std::string reason = messages.error;
+    // A failed write (a full disk) leaves its reason in errno; libpng says only "Write Error".
+    if (errno != 0) reason += std::string(": ") + std::strerror(errno);
+    if (!messages.warning.empty()) reason += ": " + messages.warning;
     png_destroy_write_struct(&png, &info);
     std::fclose(file);
-    fs::remove(temp);
-    throw RuntimeError(path.string() + ": libpng failed to write the image");
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw RuntimeError(path.string() + ": libpng failed to write the image (" + reason + ")");
   }
   png_init_io(png, file);
   png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,

@@ -58,10 +58,15 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   train::set_thread_count(cli.threads);
 
   nlohmann::json preset = load_model_preset(cli.preset, {"segan"});
+  const nlohmann::json train_section = preset.value("train", nlohmann::json::object());
+  // Here, where the preset's file is known, so that a wrong key or type is named with it.
+  refuse_unknown_keys(preset["model"], models::SeganOptions().to_json(),
+                      cli.preset + ": model options (\"model\")");
+  refuse_unknown_keys(train_section, train::SeganTrainOptions().to_json(),
+                      cli.preset + ": training options (\"train\")");
   train::SeganRunOptions options;
   options.model = models::SeganOptions::from_json(preset["model"]);
-  options.train =
-      train::SeganTrainOptions::from_json(preset.value("train", nlohmann::json::object()));
+  options.train = train::SeganTrainOptions::from_json(train_section);
   auto given = [&sub](const char* name) { return sub.get_option(name)->count() > 0; };
   if (given("--steps")) options.train.steps = cli.steps;
   if (given("--epochs")) options.train.epochs = cli.epochs;

@@ -28,6 +28,8 @@ nlohmann::json load_model_preset(const std::string& name_or_path,
 /// Refuses a section of options with keys that `known` (the section with every default) lacks:
 /// a misspelt key would otherwise leave its default in force without a word. Throws
 /// UsageError "<what>: unknown key(s) a, b; known: ..." or "<what>: expected a JSON object".
+/// Also refuses a value of another JSON type than its default (a string, a number, a boolean,
+/// an array): "<what>: \"model_size\" must be a number, got \"x\"".
 void refuse_unknown_keys(const nlohmann::json& section, const nlohmann::json& known,
                          const std::string& what);
 
