@@ -111,6 +111,15 @@ TEST(LengthProblems, ThreeSamplesAreTooShortForFramedMetricsOnly) {
   const auto one = length_problems({0.1f}, 16000);
   ASSERT_NE(find_problem(one, "si_sdr"), nullptr);
   EXPECT_EQ(find_problem(one, "snr"), nullptr);
+  // Two samples less their mean lie on one line: any output matches them exactly once scaled,
+  // an SI-SDR of +inf that would swamp a mean over files. It is left undefined.
+  const std::vector<float> two = {0.1f, -0.2f};
+  EXPECT_TRUE(std::isinf(si_sdr_db(two, {0.3f, 0.25f})));
+  const LengthProblem* pair = find_problem(length_problems(two, 16000), "si_sdr");
+  ASSERT_NE(pair, nullptr);
+  EXPECT_TRUE(pair->undefined);
+  EXPECT_EQ(pair->min_samples, 3);
+  EXPECT_TRUE(std::isnan(compute_all(two, {0.3f, 0.25f}, 16000).si_sdr_db));
   ASSERT_NE(find_problem(length_problems({}, 16000), "snr"), nullptr);
 
   // Long enough noise (no silent frame) has no problem.
