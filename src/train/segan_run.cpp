@@ -191,6 +191,11 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
   }
   const data::BatchSchedule schedule(n_windows, batch_size, train.seed);
   const int64_t steps_per_epoch = schedule.steps_per_epoch();
+  // --epochs counts passes over the windows; so many that their steps overflow is a usage error.
+  if (train.steps <= 0 && train.epochs > std::numeric_limits<int64_t>::max() / steps_per_epoch)
+    throw UsageError("--epochs " + std::to_string(train.epochs) + ": " +
+                     std::to_string(steps_per_epoch) +
+                     " steps per epoch make more steps than a run can count; give fewer epochs");
   const int64_t total_steps = train.steps > 0 ? train.steps : train.epochs * steps_per_epoch;
 
   auto save = [&](const fs::path& path) {

@@ -130,6 +130,22 @@ TEST(TrainCli, OutOfMemoryIsOneLineNamingTheBatchSize) {
   EXPECT_EQ(result.err.find("frame #"), std::string::npos) << result.err;  // no stack trace
 }
 
+// So many epochs that their steps overflow a 64-bit count are refused, naming --epochs: the run
+// used to start and say it already had "0 of -1 steps".
+TEST(TrainCli, EpochsWhoseStepsOverflowAreRefused) {
+  test::TempDir dir;
+  write_pairs(dir / "a", 2);  // two windows or more: two steps an epoch at batch 1
+  auto args = tiny_train(dir, dir / "a", dir / "run", "1");
+  args.resize(args.size() - 2);  // no --steps
+  args.insert(args.end(), {"--epochs", "9223372036854775807", "--batch-size", "1"});
+  auto result = run_cli(args);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("--epochs 9223372036854775807: "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("more steps than a run can count"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("of -1 steps"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(dir / "run" / "last.pt"));
+}
+
 // A run folder the user cannot write in fails before any data is read or any step is trained,
 // in one line naming the folder and the system's reason: it used to fail at the first
 // checkpoint, losing the training before it, with LibTorch's C++ stack trace.
