@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -80,6 +81,27 @@ void adopt_checkpoint_options(const CheckpointReader& reader, SeganRunOptions& o
   options.preset = reader.header().preset;
 }
 
+// Warns when validation pairs given as folders are training pairs too (the same noisy file,
+// through any spelling of its path): validation then scores what the model was fitted to, and
+// best.pt is picked by it.
+void warn_shared_validation_pairs(const data::PairSplit& split) {
+  std::set<fs::path> training;
+  std::error_code ec;
+  for (const data::FilePair& pair : split.train)
+    training.insert(fs::weakly_canonical(pair.noisy, ec));
+  int64_t n_shared = 0;
+  std::string first;
+  for (const data::FilePair& pair : split.valid) {
+    if (training.count(fs::weakly_canonical(pair.noisy, ec)) == 0) continue;
+    if (n_shared++ == 0) first = pair.noisy.string();
+  }
+  if (n_shared > 0)
+    log::warn(n_shared, " of the ", split.valid.size(),
+              " validation pairs are training pairs too (the first: ", first,
+              "): validation scores what the model is trained on, and picks best.pt by it; give "
+              "--valid-noisy and --valid-clean folders of other recordings");
+}
+
 // Warns about the options given for a resumed run (`asked`) that the checkpoint's replace.
 void warn_unapplied(const CheckpointReader& reader, const SeganRunOptions& asked,
                     const SeganRunOptions& adopted) {
@@ -134,6 +156,7 @@ SeganRunResult run_segan_training(const SeganRunOptions& run_options) {
     split.train = pairs;
     split.valid =
         data::pair_folders(options.valid_noisy_dir, options.valid_clean_dir, options.skip_unpaired);
+    if (parallel.is_main()) warn_shared_validation_pairs(split);
   } else {
     split = data::split_pairs(pairs, train.validation_fraction, train.seed);
   }

@@ -146,6 +146,36 @@ TEST(TrainCli, EpochsWhoseStepsOverflowAreRefused) {
   EXPECT_FALSE(fs::exists(dir / "run" / "last.pt"));
 }
 
+// Validation folders that hold the training pairs (here through another spelling of the path)
+// are warned about once, with the count and the first; other recordings are not.
+TEST(TrainCli, ValidationFoldersOfTheTrainingPairsAreWarnedAbout) {
+  test::TempDir dir;
+  write_pairs(dir / "a", 2);
+  write_pairs(dir / "b", 1);
+  // Validation folders and --validation-fraction exclude each other.
+  const auto without_fraction = [](std::vector<std::string> args) {
+    const auto at = std::find(args.begin(), args.end(), "--validation-fraction");
+    args.erase(at, at + 2);
+    return args;
+  };
+  auto same = without_fraction(tiny_train(dir, dir / "a", dir / "run", "1"));
+  same.insert(same.end(), {"--valid-noisy", (dir / "a" / "." / "noisy").string(), "--valid-clean",
+                           (dir / "a" / "clean").string()});
+  auto shared = run_cli(same);
+  ASSERT_EQ(shared.exit_code, 0) << shared.err;
+  EXPECT_NE(shared.err.find("2 of the 2 validation pairs are training pairs too (the first: " +
+                            (dir / "a" / "." / "noisy").string()),
+            std::string::npos)
+      << shared.err;
+
+  auto other = without_fraction(tiny_train(dir, dir / "a", dir / "run2", "1"));
+  other.insert(other.end(), {"--valid-noisy", (dir / "b" / "noisy").string(), "--valid-clean",
+                             (dir / "b" / "clean").string()});
+  auto apart = run_cli(other);
+  ASSERT_EQ(apart.exit_code, 0) << apart.err;
+  EXPECT_EQ(apart.err.find("are training pairs too"), std::string::npos) << apart.err;
+}
+
 // A run folder the user cannot write in fails before any data is read or any step is trained,
 // in one line naming the folder and the system's reason: it used to fail at the first
 // checkpoint, losing the training before it, with LibTorch's C++ stack trace.
