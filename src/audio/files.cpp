@@ -79,7 +79,12 @@ std::vector<fs::path> find_audio_files(const fs::path& dir, const fs::path& skip
   for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
        ++it) {
     if (!it->is_directory(ec)) {
-      if (it->is_regular_file(ec) && is_audio_file(it->path())) files.push_back(it->path());
+      if (it->is_regular_file(ec) && is_audio_file(it->path())) {
+        files.push_back(it->path());
+      } else if (is_audio_file(it->path()) && it->is_symlink(ec) && !it->exists(ec)) {
+        log::warn(it->path().string(), ": skipped: a link to ",
+                  fs::read_symlink(it->path(), ec).string(), ", which does not exist");
+      }
       continue;
     }
     // A linked folder is not entered (the iterator follows no links): nothing to leave out.

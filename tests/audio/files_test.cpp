@@ -162,5 +162,25 @@ TEST(Files, LinkedFilesKeepTheirPlaceInTheFolder) {
   EXPECT_THROW(relative_inside(dir / "elsewhere" / "speech.wav", dir / "in"), RuntimeError);
 }
 
+// A link to a file that is gone is named in a warning, not skipped without a word; a link to a
+// file that is there is read.
+TEST(Files, ALinkToAMissingFileIsWarnedAbout) {
+  test::TempDir dir;
+  write(dir / "elsewhere" / "speech.wav", test::sine(440, 8000, 10));
+  std::filesystem::create_directories(dir / "in");
+  std::filesystem::create_symlink(dir / "elsewhere" / "speech.wav", dir / "in" / "speech.wav");
+  std::filesystem::create_symlink(dir / "elsewhere" / "gone.wav", dir / "in" / "gone.wav");
+  testing::internal::CaptureStderr();
+  const auto files = find_audio_files(dir / "in");
+  const std::string err = testing::internal::GetCapturedStderr();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0], dir / "in" / "speech.wav");
+  EXPECT_NE(err.find((dir / "in" / "gone.wav").string() + ": skipped: a link to " +
+                     (dir / "elsewhere" / "gone.wav").string() + ", which does not exist"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("speech.wav"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace rawgan::audio
