@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -85,6 +86,9 @@ nlohmann::json load_preset(const std::string& name_or_path) {
 
 namespace {
 
+// 2^53: every whole number up to it is exactly a double.
+constexpr double kLargestWholeDouble = 9007199254740992.0;
+
 // A value of another type than its default's would throw nlohmann's own message, which names
 // neither the key nor the file, from deep inside the options' parsing.
 void refuse_other_types(const nlohmann::json& section, const nlohmann::json& known,
@@ -101,6 +105,12 @@ void refuse_other_types(const nlohmann::json& section, const nlohmann::json& kno
       expected = "true or false";
     else if (default_value.is_array() && !value.is_array())
       expected = "an array";
+    // A fraction, or a number too large for a whole one (JSON reads 1e20 as a fraction), in a
+    // key of whole numbers would be cut to an integer without a word, or overflow.
+    if (default_value.is_number_integer() && value.is_number_float() &&
+        (std::trunc(value.get<double>()) != value.get<double>() ||
+         std::fabs(value.get<double>()) > kLargestWholeDouble))
+      expected = "a whole number (at most 2^53)";
     if (!expected.empty())
       throw UsageError(what + ": \"" + item.key() + "\" must be " + expected + ", got " +
                        value.dump());

@@ -93,8 +93,16 @@ TEST(RefuseUnknownKeys, NamesAKeyWhoseValueHasAnotherType) {
   EXPECT_EQ(message({{"latent", 1}}), "p.json: model: \"latent\" must be true or false, got 1");
   EXPECT_EQ(message({{"channels", 8}}), "p.json: model: \"channels\" must be an array, got 8");
   EXPECT_EQ(message({{"size", nullptr}}), "p.json: model: \"size\" must be a number, got null");
-  // Any number for a number, as before (an integer option takes 15.5 as 15).
-  EXPECT_EQ(message({{"size", 2.5}, {"loss", "hinge"}, {"latent", false}, {"channels", {4}}}), "");
+  // A whole number for a whole-number key, also written as a fraction (16.0, 1e3); a fraction
+  // was cut to an integer without a word, and 1e20 (read as a fraction) overflowed.
+  EXPECT_EQ(message({{"size", 16.0}, {"loss", "hinge"}, {"latent", false}, {"channels", {4}}}), "");
+  EXPECT_EQ(message({{"size", 1e3}}), "");
+  EXPECT_EQ(message({{"size", 2.5}}),
+            "p.json: model: \"size\" must be a whole number (at most 2^53), got 2.5");
+  EXPECT_EQ(message({{"size", 1e20}}),
+            "p.json: model: \"size\" must be a whole number (at most 2^53), got 1e+20");
+  // A key of fractions takes any number.
+  EXPECT_NO_THROW(refuse_unknown_keys({{"rate", 3}}, {{"rate", 0.5}}, "p.json: train"));
 }
 
 }  // namespace
