@@ -146,6 +146,13 @@ TEST(EvalGenCli, ClipsShorterThanOneFeatureWindowAreRefused) {
                        (dir / "real").string(), "--rate", "100"});
   EXPECT_EQ(slow.exit_code, 2);
   EXPECT_NE(slow.err.find("--rate"), std::string::npos) << slow.err;
+  // A rate is a whole number of Hz.
+  auto fraction = run_cli({"eval-gen", "--real", (dir / "real").string(), "--generated",
+                           (dir / "real").string(), "--rate", "16000.5"});
+  EXPECT_EQ(fraction.exit_code, 2);
+  EXPECT_NE(fraction.err.find("--rate: must be a whole number from 8000 to 192000, got '16000.5'"),
+            std::string::npos)
+      << fraction.err;
 }
 
 TEST(EvalGenCli, MissingFolderIsAnInputError) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "rawgan/audio/audio.h"
@@ -168,6 +169,19 @@ TEST(LiveCli, NeedsAMethodOrAModelAndOnlyItsOptions) {
   CliResult out = run_cli({"live", "--method", "passthrough", "--out", "rawgan_test_out"});
   EXPECT_EQ(out.exit_code, 2) << out.err;
   EXPECT_NE(out.err.find("--out"), std::string::npos) << out.err;
+
+  // Whole-number options say so: CLI11's own check called 8000.5 out of range.
+  for (const auto& [option, value, expected] :
+       {std::tuple<std::string, std::string, std::string>{"--rate", "8000.5", "8000 to 192000"},
+        {"--buffer", "256.5", "16 to 16384"},
+        {"--safety", "-1", "0 to 1024"}}) {
+    CliResult bad = run_cli({"live", "--method", "wiener", option, value, "--seconds", "0"});
+    EXPECT_EQ(bad.exit_code, 2) << bad.err;
+    EXPECT_NE(bad.err.find(option + ": must be a whole number from " + expected + ", got '" +
+                           value + "'"),
+              std::string::npos)
+        << bad.err;
+  }
 }
 
 // A SEGAN at the test's rate with 1024-sample windows, trained for one step on two tones in

@@ -89,6 +89,19 @@ CLI::Validator number_from_to(double low, double high) {
       "NUMBER in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
 }
 
+CLI::Validator whole_number_from_to(int64_t low, int64_t high) {
+  const std::string expected =
+      "a whole number from " + std::to_string(low) + " to " + std::to_string(high);
+  return CLI::Validator(
+      [low, high, expected](std::string& input) {
+        auto value = parse_finite(input);
+        const bool fits = value && std::trunc(*value) == *value && *value >= double(low) &&
+                          *value <= double(high);
+        return fits ? std::string() : got(expected, input);
+      },
+      "INT in [" + std::to_string(low) + ", " + std::to_string(high) + "]");
+}
+
 const CLI::Validator& unit_interval_number() {
   static const CLI::Validator check(
       [](std::string& input) {

@@ -46,6 +46,9 @@ const CLI::Validator& non_negative_number();  ///< finite and >= 0
 const CLI::Validator& finite_number();        ///< any finite value; an empty string is refused
 /// A finite number in [low, high]: "--frame-ms: must be a number from 4 to 256, got 100000".
 CLI::Validator number_from_to(double low, double high);
+/// A whole number in [low, high], for integer options: "--rate: must be a whole number from 8000
+/// to 192000, got '8000.5'" (CLI11's own range check said 8000.5 was out of range).
+CLI::Validator whole_number_from_to(int64_t low, int64_t high);
 /// A finite number in [0, 1): "--dd-alpha: must be a number from 0 to below 1, got '1'".
 const CLI::Validator& unit_interval_number();
 

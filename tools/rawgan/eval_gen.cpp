@@ -107,7 +107,7 @@ void add_eval_gen_command(CLI::App& root, Action& action) {
   // bins, and the figures mean nothing (a rate of 100 Hz still printed some).
   sub->add_option("--rate", options->sample_rate_hz,
                   "Sample rate both sets are compared at, 8000 to 192000 Hz")
-      ->check(number_from_to(8000, 192000))
+      ->check(whole_number_from_to(8000, 192000))
       ->capture_default_str();
   sub->add_option("--clip-samples", options->clip_samples,
                   "Clip length, " + std::to_string(train::LogMelOptions{}.window_samples) +

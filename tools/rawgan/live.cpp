@@ -268,14 +268,14 @@ void add_live_command(CLI::App& root, Action& action) {
       ->check(non_negative_number());
   sub->add_option("--rate", options->sample_rate_hz,
                   "Sample rate in Hz (default: the model's rate; 16000 for a method)")
-      ->check(CLI::Range(8000, 192000));
+      ->check(whole_number_from_to(8000, 192000));
   sub->add_option("--buffer", options->frames_per_buffer,
                   "Device buffer in frames (default 256): smaller is quicker but riskier")
-      ->check(CLI::Range(16, 16384));
+      ->check(whole_number_from_to(16, 16384));
   sub->add_option("--safety", options->n_safety_buffers,
                   "Extra buffers of delay that absorb processing time and jitter (default 1 for "
                   "a method; a model gets one hop's worth)")
-      ->check(CLI::Range(0, 1024));
+      ->check(whole_number_from_to(0, 1024));
   CLI::Option* frame_ms =
       sub->add_option("--frame-ms", options->frame_ms,
                       "Wiener frame (window) length; its look-ahead is half of it (default 32)")
