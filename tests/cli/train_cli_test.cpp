@@ -428,6 +428,17 @@ TEST(TrainCli, UnpairedFoldersAndBadOptionsAreRefused) {
   EXPECT_EQ(no_steps.exit_code, 2);
   EXPECT_NE(no_steps.err.find("--steps: must be a positive integer, got '0'"), std::string::npos)
       << no_steps.err;
+  // Past 2^63 - 1 the conversion capped the count without a word.
+  auto huge = with({"--steps", "99999999999999999999"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("--steps: must be a positive integer of at most 9223372036854775807, "
+                          "got '99999999999999999999'"),
+            std::string::npos)
+      << huge.err;
+  auto largest = with({"--epochs", "9223372036854775808"});
+  EXPECT_EQ(largest.exit_code, 2);
+  EXPECT_NE(largest.err.find("--epochs: must be a positive integer of at most"), std::string::npos)
+      << largest.err;
   auto bad_rate = with({"--steps", "1", "--learning-rate", "nan"});
   EXPECT_EQ(bad_rate.exit_code, 2);
   EXPECT_NE(bad_rate.err.find("--learning-rate"), std::string::npos) << bad_rate.err;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <sstream>
 
@@ -38,21 +39,30 @@ std::string got(const std::string& what, const std::string& input) {
 
 }  // namespace
 
+namespace {
+
+// The options these checks guard are 64-bit signed counts: a larger value would be capped or
+// wrapped without a word (the conversion saturates "99999999999999999999" at the largest).
+std::string check_integer(const std::string& input, uint64_t min, const std::string& expected) {
+  auto value = parse_unsigned(input);
+  if (!value || *value < min) return got(expected, input);
+  if (*value > uint64_t(std::numeric_limits<int64_t>::max()))
+    return got(expected + " of at most " + std::to_string(std::numeric_limits<int64_t>::max()),
+               input);
+  return std::string();
+}
+
+}  // namespace
+
 const CLI::Validator& positive_integer() {
   static const CLI::Validator check(
-      [](std::string& input) {
-        auto value = parse_unsigned(input);
-        return value && *value > 0 ? std::string() : got("a positive integer", input);
-      },
-      "INT > 0");
+      [](std::string& input) { return check_integer(input, 1, "a positive integer"); }, "INT > 0");
   return check;
 }
 
 const CLI::Validator& non_negative_integer() {
   static const CLI::Validator check(
-      [](std::string& input) {
-        return parse_unsigned(input) ? std::string() : got("an integer of 0 or more", input);
-      },
+      [](std::string& input) { return check_integer(input, 0, "an integer of 0 or more"); },
       "INT >= 0");
   return check;
 }
