@@ -1,10 +1,8 @@
 #include "rawgan/audio/audio.h"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <cmath>
-#include <csignal>
 #include <fstream>
 #include <limits>
 #include <vector>
@@ -95,20 +93,15 @@ TEST(Write, LeavesNoPartialFileWhenNotCommitted) {
 // and the temporary file libsndfile had made is not left behind (mix left one per run).
 TEST(Write, AFileThatCannotBeCreatedLeavesNothing) {
   TempDir dir;
-  rlimit before{};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
-  rlimit limit = before;
-  limit.rlim_cur = 0;
-  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // write() fails with EFBIG instead
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
   std::string message;
-  try {
-    write(dir / "full.wav", Audio{{0.1f, 0.2f}, 16000, 1});
-  } catch (const RuntimeError& e) {
-    message = e.what();
+  {
+    test::FileSizeLimit limit(0);
+    try {
+      write(dir / "full.wav", Audio{{0.1f, 0.2f}, 16000, 1});
+    } catch (const RuntimeError& e) {
+      message = e.what();
+    }
   }
-  setrlimit(RLIMIT_FSIZE, &before);
-  std::signal(SIGXFSZ, old_handler);
   EXPECT_NE(message.find("full.wav: cannot create ("), std::string::npos) << message;
   EXPECT_EQ(test::n_entries(dir.path()), 0u);
 }

@@ -1,14 +1,17 @@
 #include "support/test_support.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 
 namespace rawgan::test {
 
@@ -158,6 +161,27 @@ CliResult run_shell(std::string command) {
   result.out = slurp(dir / "out");
   result.err = slurp(dir / "err");
   return result;
+}
+
+FileSizeLimit::FileSizeLimit(uint64_t max_bytes) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_FSIZE, &limit) != 0)
+    throw std::runtime_error("getrlimit(RLIMIT_FSIZE) failed");
+  previous_limit_ = limit.rlim_cur;
+  previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+  limit.rlim_cur = max_bytes;
+  if (setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+    std::signal(SIGXFSZ, previous_handler_);
+    throw std::runtime_error("setrlimit(RLIMIT_FSIZE) failed");
+  }
+}
+
+FileSizeLimit::~FileSizeLimit() {
+  rlimit limit{};
+  getrlimit(RLIMIT_FSIZE, &limit);
+  limit.rlim_cur = previous_limit_;
+  setrlimit(RLIMIT_FSIZE, &limit);
+  std::signal(SIGXFSZ, previous_handler_);
 }
 
 size_t n_entries(const std::filesystem::path& dir) {

@@ -38,6 +38,21 @@ class TempDir {
 /// temporary file beside its output.
 size_t n_entries(const std::filesystem::path& dir);
 
+/// While it lives, files this process writes may grow to `max_bytes` only: past it write()
+/// fails with EFBIG, as it fails with ENOSPC on a full disk (SIGXFSZ, which would end the
+/// process, is ignored meanwhile). How tests make a disk full without filling one.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(uint64_t max_bytes);
+  ~FileSizeLimit();
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  uint64_t previous_limit_ = 0;
+  void (*previous_handler_)(int) = nullptr;
+};
+
 /// Mono sine of `n_samples` at `frequency_hz`.
 audio::Audio sine(double frequency_hz, int sample_rate_hz, int64_t n_samples,
                   float amplitude = 0.5f);

@@ -1,9 +1,7 @@
 #include "rawgan/train/checkpoint.h"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
-#include <csignal>
 #include <fstream>
 #include <iterator>
 
@@ -153,22 +151,15 @@ TEST(Checkpoint, ADiskFullDuringTheWriteIsAnErrorNotAnAbort) {
   torch::nn::Linear model(64, 64);  // 16 KB of weights, past the limit
   CheckpointWriter writer(header_of("segan"));
   writer.add_module("generator", *model);
-  rlimit before{};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
-  rlimit limit = before;
-  limit.rlim_cur = 4096;
-  // Past the limit write() fails with EFBIG, as with ENOSPC on a full disk, once SIGXFSZ (which
-  // would end the process) is ignored.
-  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
   std::string message;
-  try {
-    writer.write(dir / "run" / "last.pt");
-  } catch (const RuntimeError& e) {
-    message = e.what();
+  {
+    test::FileSizeLimit limit(4096);
+    try {
+      writer.write(dir / "run" / "last.pt");
+    } catch (const RuntimeError& e) {
+      message = e.what();
+    }
   }
-  setrlimit(RLIMIT_FSIZE, &before);
-  std::signal(SIGXFSZ, old_handler);
   EXPECT_NE(message.find("last.pt: cannot write checkpoint (File too large)"), std::string::npos)
       << message;
   EXPECT_EQ(test::n_entries(dir / "run"), 0u);  // no partial or temporary file

@@ -1,9 +1,7 @@
 #include "rawgan/util/text_file.h"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
-#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -68,20 +66,15 @@ TEST(TextFile, AFailureNamesThePathAndLeavesNothingBehind) {
 // said only "write failed", and leaves no temporary file.
 TEST(TextFile, AFullDiskGivesTheSystemsReason) {
   test::TempDir dir;
-  rlimit before{};
-  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
-  rlimit limit = before;
-  limit.rlim_cur = 0;
-  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // write() fails with EFBIG instead
-  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
   std::string message;
-  try {
-    write_text_file(dir / "report.json", "{}\n", "the JSON report");
-  } catch (const RuntimeError& e) {
-    message = e.what();
+  {
+    test::FileSizeLimit limit(0);
+    try {
+      write_text_file(dir / "report.json", "{}\n", "the JSON report");
+    } catch (const RuntimeError& e) {
+      message = e.what();
+    }
   }
-  setrlimit(RLIMIT_FSIZE, &before);
-  std::signal(SIGXFSZ, old_handler);
   EXPECT_NE(message.find("report.json: cannot write the JSON report (File too large)"),
             std::string::npos)
       << message;
