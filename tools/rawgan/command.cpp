@@ -37,10 +37,6 @@ std::string got(const std::string& what, const std::string& input) {
   return "must be " + what + ", got '" + input + "'";
 }
 
-}  // namespace
-
-namespace {
-
 // The options these checks guard are 64-bit signed counts: a larger value would be capped or
 // wrapped without a word (the conversion saturates "99999999999999999999" at the largest).
 std::string check_integer(const std::string& input, uint64_t min, const std::string& expected) {
