@@ -117,10 +117,12 @@ Audio resample(const Audio& audio, int sample_rate_hz) {
   return out;
 }
 
-Audio read_mono(const std::filesystem::path& path, int sample_rate_hz) {
+Audio read_mono(const std::filesystem::path& path, int sample_rate_hz, int* channels_read) {
   Audio audio = read(path);
+  if (channels_read) *channels_read = audio.n_channels;
   if (audio.n_channels > 1) {
-    log::warn(path.string(), ": ", audio.n_channels, " channels averaged to mono");
+    if (!channels_read)
+      log::warn(path.string(), ": ", audio.n_channels, " channels averaged to mono");
     audio = to_mono(audio);
   }
   if (audio.sample_rate_hz != sample_rate_hz) {

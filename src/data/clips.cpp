@@ -93,24 +93,6 @@ struct FolderRemarks {
   }
 };
 
-// `path` as mono at `sample_rate_hz`, noting a downmix in `downmixed`.
-audio::Audio read_as_mono(const std::filesystem::path& path, int sample_rate_hz,
-                          Remark& downmixed) {
-  audio::Audio audio = audio::read(path);
-  if (audio.n_channels > 1) {
-    const std::string channels = std::to_string(audio.n_channels) + " channels";
-    downmixed.add(path.string() + " (" + channels + ")",
-                  path.string() + ": " + channels + " averaged to mono");
-    audio = audio::to_mono(audio);
-  }
-  if (audio.sample_rate_hz != sample_rate_hz) {
-    log::debug(path.string(), ": resampled from ", audio.sample_rate_hz, " to ", sample_rate_hz,
-               " Hz");
-    audio = audio::resample(audio, sample_rate_hz);
-  }
-  return audio;
-}
-
 void check(const ClipOptions& options) {
   if (options.sample_rate_hz <= 0)
     throw UsageError("clip sample rate must be > 0 Hz, got " +
@@ -172,7 +154,13 @@ ClipSet load_clips(const std::filesystem::path& dir, const ClipOptions& options)
   for (const auto& path : paths) {
     audio::Audio audio;
     try {
-      audio = read_as_mono(path, options.sample_rate_hz, remarks.downmixed);
+      int n_channels = 1;
+      audio = audio::read_mono(path, options.sample_rate_hz, &n_channels);
+      if (n_channels > 1) {
+        const std::string channels = std::to_string(n_channels) + " channels";
+        remarks.downmixed.add(path.string() + " (" + channels + ")",
+                              path.string() + ": " + channels + " averaged to mono");
+      }
     } catch (const InputError& e) {
       remarks.unreadable.add(e.what(), std::string("skipping ") + e.what());
       continue;

@@ -57,8 +57,10 @@ Audio to_mono(const Audio& audio);
 Audio resample(const Audio& audio, int sample_rate_hz);
 
 /// Reads `path` and converts it to mono at `sample_rate_hz`. Logs one warning naming the file
-/// when channels are averaged, and a debug line when it is resampled.
-Audio read_mono(const std::filesystem::path& path, int sample_rate_hz);
+/// when channels are averaged, and a debug line when it is resampled. With `channels_read`, the
+/// file's channel count goes there instead of the warning, for a caller that sums up a folder.
+Audio read_mono(const std::filesystem::path& path, int sample_rate_hz,
+                int* channels_read = nullptr);
 
 /// Sample encodings `write` can produce.
 enum class SampleFormat { kPcm16, kPcm24, kFloat32 };
