@@ -11,6 +11,7 @@
 
 #include "rawgan/audio/audio.h"
 #include "rawgan/audio/files.h"
+#include "rawgan/metrics/metrics.h"
 #include "rawgan/util/error.h"
 #include "rawgan/util/interrupt.h"
 #include "rawgan/util/log.h"
@@ -124,14 +125,9 @@ class WrittenSnrCheck {
     // 1/600 of it (0.007 dB). Only a noise below that can be off by the tolerance.
     const double step = quantisation_step();
     if (step == 0 || noise_rms >= 10 * step) return;
-    const std::vector<float> noisy = audio::read(noisy_path).samples;
-    const std::vector<float> clean = audio::read(clean_path).samples;
-    double signal = 0, noise = 0;
-    for (size_t i = 0; i < clean.size() && i < noisy.size(); ++i) {
-      signal += static_cast<double>(clean[i]) * clean[i];
-      noise += static_cast<double>(noisy[i] - clean[i]) * (noisy[i] - clean[i]);
-    }
-    const double held_db = 10 * std::log10(signal / noise);  // +inf: no noise left
+    // +inf: no noise left.
+    const double held_db =
+        metrics::snr_db(audio::read(clean_path).samples, audio::read(noisy_path).samples);
     if (std::abs(held_db - snr_db) <= kSnrToleranceDb) return;
     if (n_off_++ > 0) return;
     std::ostringstream first;
