@@ -17,6 +17,7 @@
 #include "rawgan/data/clips.h"
 #include "rawgan/data/spec_images.h"
 #include "rawgan/dist/data_parallel.h"
+#include "rawgan/models/model_options.h"
 #include "rawgan/train/checkpoint.h"
 #include "rawgan/train/gan_losses.h"
 #include "rawgan/train/gen_features.h"
@@ -123,10 +124,7 @@ nlohmann::json merged_config(const GenTrainOptions& options) {
   nlohmann::json preset = load_model_preset(options.preset, {"wavegan", "specgan"});
   nlohmann::json model = preset["model"];
   if (!model.contains("kind")) model["kind"] = preset["kind"];
-  refuse_unknown_keys(model,
-                      model["kind"] == "specgan" ? models::to_json(models::SpecGanOptions())
-                                                 : models::to_json(models::WaveGanOptions()),
-                      options.preset + ": model options (\"model\")");
+  models::check_model_section(model, model["kind"], options.preset);
   nlohmann::json train = preset.value("train", nlohmann::json::object());
   // A misspelt key ("los", "n_critc") would otherwise leave the default in force without a word.
   // Checked here, where the preset is known; what reaches parse_train later is this section with

@@ -37,6 +37,7 @@
 #include "rawgan/infer/enhancer.h"
 #include "rawgan/infer/sampler.h"
 #include "rawgan/infer/segan_model.h"
+#include "rawgan/models/model_options.h"
 #include "rawgan/models/polyphase.h"
 #include "rawgan/models/precision.h"
 #include "rawgan/models/segan.h"
@@ -300,13 +301,8 @@ nlohmann::json bench_generation(const nlohmann::json& preset, const BenchOptions
 // at the end of the list does not wait for the others' minutes.
 nlohmann::json load_bench_preset(const std::string& name) {
   nlohmann::json preset = load_model_preset(name, {"segan", "wavegan", "specgan"});
-  const nlohmann::json& kind = preset["kind"];
-  refuse_unknown_keys(preset["model"],
-                      kind == "segan"     ? models::SeganOptions().to_json()
-                      : kind == "specgan" ? models::to_json(models::SpecGanOptions())
-                                          : models::to_json(models::WaveGanOptions()),
-                      name + ": model options (\"model\")");
-  if (kind == "segan") models::SeganOptions::from_json(preset["model"]).validate();
+  models::check_model_section(preset["model"], preset["kind"], name);
+  if (preset["kind"] == "segan") models::SeganOptions::from_json(preset["model"]).validate();
   return preset;
 }
 

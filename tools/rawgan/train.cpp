@@ -12,6 +12,7 @@
 #include "command.h"
 #include "rawgan/dist/data_parallel.h"
 #include "rawgan/dist/job.h"
+#include "rawgan/models/model_options.h"
 #include "rawgan/models/precision.h"
 #include "rawgan/train/run.h"
 #include "rawgan/train/segan_run.h"
@@ -60,8 +61,7 @@ int run_train(const TrainCommandOptions& cli, const CLI::App& sub) {
   nlohmann::json preset = load_model_preset(cli.preset, {"segan"});
   const nlohmann::json train_section = preset.value("train", nlohmann::json::object());
   // Here, where the preset's file is known, so that a wrong key or type is named with it.
-  refuse_unknown_keys(preset["model"], models::SeganOptions().to_json(),
-                      cli.preset + ": model options (\"model\")");
+  models::check_model_section(preset["model"], "segan", cli.preset);
   refuse_unknown_keys(train_section, train::SeganTrainOptions().to_json(),
                       cli.preset + ": training options (\"train\")");
   train::SeganRunOptions options;
