@@ -19,6 +19,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `n_recordings` tones at 8 kHz (speech/u0.wav, ...) and one hiss (noise/hiss.wav) in `dir`, and
+// the options that mix them into dir/out.
+MixOptions tones_and_hiss(const test::TempDir& dir, int n_recordings) {
+  for (int f = 0; f < n_recordings; ++f)
+    audio::write(dir / "speech" / ("u" + std::to_string(f) + ".wav"),
+                 test::sine(200 + 50 * f, 8000, 4000));
+  audio::write(dir / "noise/hiss.wav", test::white_noise(8000, 3000, 0.2f, 2));
+  MixOptions options;
+  options.clean_dir = dir / "speech";
+  options.noise_dir = dir / "noise";
+  options.out_dir = dir / "out";
+  return options;
+}
+
 TEST(Mix, NoiseSegmentsLoop) {
   std::vector<float> noise = {1, 2, 3};
   EXPECT_EQ(noise_segment(noise, 1, 7), (std::vector<float>{2, 3, 1, 2, 3, 1, 2}));
@@ -106,14 +120,7 @@ TEST(Mix, FoldersGivePairsOfEqualLengthAtTheListedSnrs) {
 // puts one recording on both sides (it did: the demo of a model on its training speech).
 TEST(Mix, RecordGroupsTheCopiesOfARecordingForTheValidationSplit) {
   test::TempDir dir;
-  for (int f = 0; f < 8; ++f)
-    audio::write(dir / "speech" / ("u" + std::to_string(f) + ".wav"),
-                 test::sine(200 + 50 * f, 8000, 4000));
-  audio::write(dir / "noise/hiss.wav", test::white_noise(8000, 3000, 0.2f, 2));
-  MixOptions options;
-  options.clean_dir = dir / "speech";
-  options.noise_dir = dir / "noise";
-  options.out_dir = dir / "out";
+  MixOptions options = tones_and_hiss(dir, 8);
   options.snrs_db = {0, 5, 10};
   options.copies = 3;
   options.seed = 4;
@@ -158,14 +165,7 @@ TEST(Mix, RecordGroupsTheCopiesOfARecordingForTheValidationSplit) {
 // cannot be grouped by recording, and pair_folders says so instead of splitting them silently.
 TEST(Mix, PairsMissingFromTheRecordAreNamedInAWarning) {
   test::TempDir dir;
-  for (int f = 0; f < 3; ++f)
-    audio::write(dir / "speech" / ("u" + std::to_string(f) + ".wav"),
-                 test::sine(200 + 50 * f, 8000, 4000));
-  audio::write(dir / "noise/hiss.wav", test::white_noise(8000, 3000, 0.2f, 2));
-  MixOptions options;
-  options.clean_dir = dir / "speech";
-  options.noise_dir = dir / "noise";
-  options.out_dir = dir / "out";
+  MixOptions options = tones_and_hiss(dir, 3);
   options.snrs_db = {5};
   ASSERT_EQ(mix_folders(options).n_written, 3);
   const auto capture = [&] {
